@@ -1,0 +1,15 @@
+package io.clambake;
+
+import io.clambake.cli.Clambake;
+import io.clambake.config.Environment;
+
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = Clambake.commandLine(Environment.ofProcess()).execute(args);
+        System.out.flush();
+        System.exit(code);
+    }
+}

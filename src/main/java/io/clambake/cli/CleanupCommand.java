@@ -1,0 +1,38 @@
+package io.clambake.cli;
+
+import io.clambake.db.InstanceDao;
+import io.clambake.db.MessageDao;
+import io.clambake.domain.Rules;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "cleanup", description = {
+    "Remove stale instances (their names and inboxes are kept for a later 'register') and delete expired messages.",
+    "Safe to run from many sessions at once."})
+final class CleanupCommand extends Verb {
+    private static final int BATCH = 5_000;
+
+    @Option(names = "--stale-after", paramLabel = "DURATION", defaultValue = "1h",
+            description = "Instances unseen this long are stale: 90s, 30m, 2h, 7d (default: ${DEFAULT-VALUE}).")
+    String staleAfter;
+
+    @Override
+    protected int run(Session session) throws Exception {
+        Duration threshold = Rules.duration("--stale-after", staleAfter);
+        session.meIfRegistered();
+        int stale = new InstanceDao(session.db()).removeStale(threshold);
+        long expired = new MessageDao(session.db()).deleteExpired(BATCH);
+        if (json()) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("stale_instances", stale);
+            result.put("expired_messages", expired);
+            return printJson(result);
+        }
+        out().println("removed " + stale + " stale instance" + (stale == 1 ? "" : "s") + ", deleted " + expired
+                + " expired message" + (expired == 1 ? "" : "s"));
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,61 @@
+package io.clambake.cli;
+
+import io.clambake.db.MessageDao;
+import io.clambake.domain.ClambakeException;
+import io.clambake.domain.Instance;
+import io.clambake.domain.Message;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "read", description = {
+    "Show a whole message and mark it read for you only.",
+    "--next takes your oldest unread message; sessions racing as one instance never get the same one."})
+final class ReadCommand extends Verb {
+    @ArgGroup(multiplicity = "1")
+    Which which;
+
+    static final class Which {
+        @Parameters(paramLabel = "ID", description = "Message id.")
+        Long id;
+
+        @Option(names = "--next", description = "Read the oldest unread message.")
+        boolean next;
+    }
+
+    @Override
+    protected int run(Session session) throws Exception {
+        Instance me = session.me();
+        MessageDao messages = new MessageDao(session.db());
+        Optional<MessageDao.Read> read = which.next ? messages.readNext(me) : messages.read(me, which.id);
+        if (read.isEmpty() && !which.next) {
+            throw ClambakeException.notFound("no message #" + which.id + " for " + me.name() + " (unknown, expired or addressed to another instance)");
+        }
+        if (json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("message", read.map(r -> Views.message(r.message())).orElse(null));
+            doc.put("first_read", read.map(MessageDao.Read::firstRead).orElse(false));
+            return printJson(doc);
+        }
+        if (read.isEmpty()) {
+            out().println("no unread messages");
+            return ExitCodes.OK;
+        }
+        Message m = read.get().message();
+        PrintWriter out = out();
+        out.println("#" + m.id() + " " + m.type().label() + " from " + m.from() + " to " + m.to() + ", "
+                + Text.age(m.createdAt(), now()) + (read.get().firstRead() || m.readAt() == null ? ""
+                : " (read " + Text.age(m.readAt(), now()) + ")"));
+        out.println("Subject: " + m.subject());
+        if (!m.body().isBlank()) {
+            out.println();
+            out.println(m.body().stripTrailing());
+        }
+        return ExitCodes.OK;
+    }
+}

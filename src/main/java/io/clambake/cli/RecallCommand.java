@@ -1,0 +1,84 @@
+package io.clambake.cli;
+
+import io.clambake.db.MemoryDao;
+import io.clambake.domain.ClambakeException;
+import io.clambake.domain.Memory;
+import io.clambake.domain.MemoryScope;
+import io.clambake.domain.MemoryStatus;
+import io.clambake.domain.MemoryType;
+import java.io.PrintWriter;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "recall", description = {
+    "Query project (default: yours) or global memory, newest first.",
+    "--search is full-text search with English stemming, best match first."})
+final class RecallCommand extends Verb {
+    private static final int PREVIEW = 400;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    ScopeOptions scope = new ScopeOptions();
+
+    @Option(names = "--type", paramLabel = "T", description = "Only this memory type.")
+    String type;
+
+    @Option(names = "--search", paramLabel = "Z", description = "Words to search for in titles and contents.")
+    String search;
+
+    @Option(names = "--status", paramLabel = "S", description = "active, resolved, obsolete or all (default: active and resolved).")
+    String status;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Show at most N (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--full", description = "Print whole contents instead of the first " + PREVIEW + " characters.")
+    boolean full;
+
+    @Override
+    protected int run(Session session) throws Exception {
+        MemoryScope memoryScope = scope.scope();
+        MemoryType memoryType = type == null ? null : MemoryType.parse(type, memoryScope);
+        if (limit < 1 || limit > 1000) {
+            throw ClambakeException.invalid("--limit must be between 1 and 1000");
+        }
+        List<MemoryStatus> statuses = status == null ? List.of(MemoryStatus.ACTIVE, MemoryStatus.RESOLVED)
+                : "all".equals(status) ? List.of(MemoryStatus.values()) : List.of(MemoryStatus.parse(status));
+        String query = search == null || search.isBlank() ? null : search;
+        String project = scope.project(session.meIfRegistered());
+        MemoryDao.Page page = new MemoryDao(session.db())
+                .recall(new MemoryDao.Query(memoryScope, project, memoryType, query, statuses, limit));
+        long more = page.total() - page.memories().size();
+        if (json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("memories", page.memories().stream().map(Views::memory).toList());
+            doc.put("total", page.total());
+            doc.put("more", more);
+            return printJson(doc);
+        }
+        PrintWriter out = out();
+        if (page.memories().isEmpty()) {
+            out.println("no memories" + (project == null ? " (global)" : " for " + project));
+            return ExitCodes.OK;
+        }
+        OffsetDateTime now = now();
+        for (Memory m : page.memories()) {
+            String marker = m.status() == MemoryStatus.ACTIVE ? "" : " [" + m.status().label() + "]";
+            out.println("#" + m.id() + " " + m.type().label() + marker + ": " + m.title() + "  ("
+                    + m.author() + ", " + Text.age(m.updatedAt(), now) + ")");
+            String content = m.content().strip();
+            boolean cut = !full && content.length() > PREVIEW;
+            String shown = cut ? content.substring(0, PREVIEW) + "… (" + (content.length() - PREVIEW)
+                    + " more characters, --full)" : content;
+            shown.lines().forEach(line -> out.println("    " + line));
+        }
+        if (more > 0) {
+            out.println(more + " more (recall --limit " + Math.min(1000, page.total()) + ")");
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,99 @@
+package io.clambake.cli;
+
+import io.clambake.config.Environment;
+import io.clambake.config.SettingsResolver;
+import io.clambake.db.Database;
+import io.clambake.db.InstanceDao;
+import io.clambake.domain.ClambakeException;
+import io.clambake.domain.Failure;
+import io.clambake.domain.Instance;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One command's view of the database and of who is calling. The connection opens on first use,
+ * so a command that fails on its input never touches the network.
+ */
+final class Session implements AutoCloseable {
+    private final Environment env;
+    private final CommonOptions options;
+    private Connection connection;
+
+    Session(Environment env, CommonOptions options) {
+        this.env = env;
+        this.options = options;
+    }
+
+    Environment env() {
+        return env;
+    }
+
+    Connection db() {
+        if (connection == null) {
+            connection = Database.open(new SettingsResolver(env).resolve(options.dbUrl));
+        }
+        return connection;
+    }
+
+    /** The calling instance, which must be registered and live; its last-seen time is refreshed. */
+    Instance me() throws SQLException {
+        Optional<Instance> found = lookUp();
+        if (found.isEmpty()) {
+            throw new ClambakeException(Failure.NOT_REGISTERED, "not registered: no instance for " + cwd()
+                    + " on " + env.host() + " (run 'clambake register --project P' here, or pass --as NAME)");
+        }
+        Instance me = found.get();
+        if (!me.live()) {
+            throw new ClambakeException(Failure.NOT_REGISTERED, me.name() + " is not registered ("
+                    + me.leftReason() + " at " + me.leftAt().toInstant() + "); run 'clambake register --project "
+                    + me.project() + "' in " + me.dir() + " to come back with the same name and inbox");
+        }
+        return me;
+    }
+
+    /** The calling instance when there is a live one; verbs that anyone may run use this. */
+    Optional<Instance> meIfRegistered() throws SQLException {
+        return lookUp().filter(Instance::live);
+    }
+
+    /** --as, then $CLAMBAKE_INSTANCE, then this host's registration for the nearest directory. */
+    private Optional<Instance> lookUp() throws SQLException {
+        InstanceDao instances = new InstanceDao(db());
+        String name = options.as != null ? options.as : env.get("CLAMBAKE_INSTANCE");
+        if (name != null) {
+            String source = options.as != null ? "--as" : "CLAMBAKE_INSTANCE";
+            Instance named = instances.touchByName(name)
+                    .orElseThrow(() -> ClambakeException.notFound("no instance named '" + name + "' (from " + source + ")"));
+            return Optional.of(named);
+        }
+        return instances.touchByDirectory(env.host(), ancestors(cwd()));
+    }
+
+    Path cwd() {
+        return env.cwd().toAbsolutePath().normalize();
+    }
+
+    /** Resolves a --dir argument the way register stores it. */
+    Path directory(String dir) {
+        return dir == null ? cwd() : cwd().resolve(dir).normalize();
+    }
+
+    static List<String> ancestors(Path dir) {
+        List<String> dirs = new ArrayList<>();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            dirs.add(p.toString());
+        }
+        return dirs;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (connection != null) {
+            connection.close();
+        }
+    }
+}

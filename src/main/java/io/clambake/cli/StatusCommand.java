@@ -1,0 +1,94 @@
+package io.clambake.cli;
+
+import io.clambake.db.InstanceDao;
+import io.clambake.db.LogDao;
+import io.clambake.db.MessageDao;
+import io.clambake.domain.Instance;
+import io.clambake.domain.LogEntry;
+import io.clambake.domain.Message;
+import io.clambake.domain.Rules;
+import java.io.PrintWriter;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", description = "Show live instances and recent activity (messages and log entries).")
+final class StatusCommand extends Verb {
+    @Option(names = "--project", paramLabel = "P", description = "Only this project.")
+    String project;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "10",
+            description = "Recent messages and log entries to show (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--stale-after", paramLabel = "DURATION", defaultValue = "1h",
+            description = "Mark instances unseen this long as stale (default: ${DEFAULT-VALUE}).")
+    String staleAfter;
+
+    @Override
+    protected int run(Session session) throws Exception {
+        if (project != null) {
+            Rules.project(project);
+        }
+        if (limit < 0 || limit > 1000) {
+            throw io.clambake.domain.ClambakeException.invalid("--limit must be between 0 and 1000");
+        }
+        Duration threshold = Rules.duration("--stale-after", staleAfter);
+        Optional<Instance> me = session.meIfRegistered();
+        List<Instance> live = new InstanceDao(session.db()).live(project);
+        List<Message> messages = new MessageDao(session.db()).recent(project, limit);
+        List<LogEntry> log = new LogDao(session.db()).recent(project, limit);
+        OffsetDateTime now = databaseNow(session);
+        if (json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("me", me.map(Instance::name).orElse(null));
+            doc.put("instances", live.stream().map(i -> Views.instance(i, i.staleAt(now, threshold))).toList());
+            doc.put("messages", messages.stream().map(Views::message).toList());
+            doc.put("log", log.stream().map(Views::logEntry).toList());
+            return printJson(doc);
+        }
+        PrintWriter out = out();
+        out.println("INSTANCES (" + live.size() + " live" + (project == null ? "" : " in " + project) + ")"
+                + me.map(i -> "  you are " + i.name()).orElse(""));
+        if (!live.isEmpty()) {
+            Text.Table table = new Text.Table().row("NAME", "PROJECT", "HOST", "DIR", "LAST SEEN", "TASK");
+            for (Instance i : live) {
+                String seen = Text.age(i.lastSeen(), now) + (i.staleAt(now, threshold) ? " (stale)" : "");
+                table.row(i.name(), i.project(), i.host(), Text.oneLine(i.dir(), 40), seen,
+                        Text.oneLine(i.task() == null ? "-" : i.task(), 60));
+            }
+            table.print(out);
+        }
+        out.println();
+        out.println("RECENT MESSAGES");
+        Text.Table recent = new Text.Table();
+        for (Message m : messages) {
+            recent.row("#" + m.id(), Text.age(m.createdAt(), now), m.from() + " -> " + m.to(), m.type().label(),
+                    Text.oneLine(m.subject(), 70));
+        }
+        recent.print(out);
+        out.println();
+        out.println("RECENT LOG");
+        Text.Table entries = new Text.Table();
+        for (LogEntry e : log) {
+            entries.row(Text.age(e.createdAt(), now), e.instance(), e.action(), Text.oneLine(e.summary(), 80));
+        }
+        entries.print(out);
+        return ExitCodes.OK;
+    }
+
+    /** Staleness is judged by the database clock, the one every last-seen time was written with. */
+    private static OffsetDateTime databaseNow(Session session) throws Exception {
+        try (Statement st = session.db().createStatement(); ResultSet rs = st.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.clambake.config;
+
+import java.util.Properties;
+
+/**
+ * Where the database is and how to log in. {@link #toString()} and {@link #describe()} never
+ * include the password, so the object is safe to put in any message.
+ */
+public record DatabaseSettings(String host, int port, String database, String user, String password,
+                               String extraParameters, String schema) {
+
+    public String jdbcUrl() {
+        String url = "jdbc:postgresql://" + hostForUrl() + ":" + port + "/" + database;
+        return extraParameters.isEmpty() ? url : url + "?" + extraParameters;
+    }
+
+    private String hostForUrl() {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    public Properties connectionProperties() {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("ApplicationName", "clambake");
+        props.setProperty("currentSchema", schema);
+        props.putIfAbsent("connectTimeout", "5");
+        return props;
+    }
+
+    /** {@code host:port/database as user}, for messages. */
+    public String describe() {
+        return host + ":" + port + "/" + database + (user == null ? "" : " as " + user);
+    }
+
+    @Override
+    public String toString() {
+        return "DatabaseSettings[" + describe() + ", schema " + schema + "]";
+    }
+}

@@ -1,0 +1,132 @@
+package io.clambake.config;
+
+import io.clambake.domain.ClambakeException;
+import io.clambake.domain.Failure;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the database: {@code --db-url}, then {@code CLAMBAKE_DB_URL}, then the config file.
+ * The password: in the URL, then {@code CLAMBAKE_DB_PASSWORD}, {@code PGPASSWORD}, the config
+ * file, and last {@code ~/.pgpass} (read by the driver when no password is set).
+ */
+public final class SettingsResolver {
+    public static final String DEFAULT_SCHEMA = "clambake";
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    private final Environment env;
+
+    public SettingsResolver(Environment env) {
+        this.env = env;
+    }
+
+    public Path configFile() {
+        String explicit = env.get("CLAMBAKE_CONFIG");
+        return explicit != null ? Path.of(explicit) : env.configDir().resolve("config.properties");
+    }
+
+    public DatabaseSettings resolve(String dbUrlOption) {
+        Properties file = readConfigFile();
+        String url = firstNonNull(dbUrlOption, env.get("CLAMBAKE_DB_URL"), file.getProperty("url"));
+        if (url == null) {
+            throw new ClambakeException(Failure.DATABASE_UNAVAILABLE, "no database configured: set CLAMBAKE_DB_URL="
+                    + "postgresql://USER@HOST:5432/DB (password in CLAMBAKE_DB_PASSWORD or ~/.pgpass), or put url=... in "
+                    + configFile());
+        }
+        String schema = firstNonNull(env.get("CLAMBAKE_SCHEMA"), file.getProperty("schema"), DEFAULT_SCHEMA);
+        if (!SCHEMA.matcher(schema).matches()) {
+            throw ClambakeException.invalid("invalid schema name '" + schema + "' (lower-case letters, digits and '_')");
+        }
+        DatabaseSettings parsed = parse(url, schema);
+        if (parsed.password() != null) {
+            return parsed;
+        }
+        String password = firstNonNull(env.get("CLAMBAKE_DB_PASSWORD"), env.get("PGPASSWORD"), file.getProperty("password"));
+        return new DatabaseSettings(parsed.host(), parsed.port(), parsed.database(), parsed.user(), password,
+                parsed.extraParameters(), schema);
+    }
+
+    /** Accepts {@code postgresql://user:pass@host:port/db?k=v} and {@code jdbc:postgresql://host/db?user=u&password=p}. */
+    static DatabaseSettings parse(String url, String schema) {
+        String rest = url.startsWith("jdbc:") ? url.substring(5) : url;
+        if (!rest.startsWith("postgresql://") && !rest.startsWith("postgres://")) {
+            throw ClambakeException.invalid("database URL must start with postgresql:// or jdbc:postgresql:// ("
+                    + redact(url) + ")");
+        }
+        URI uri;
+        try {
+            uri = new URI(rest);
+        } catch (URISyntaxException e) {
+            throw ClambakeException.invalid("database URL is not a valid URL: " + redact(url));
+        }
+        if (uri.getHost() == null) {
+            throw ClambakeException.invalid("database URL names no host: " + redact(url));
+        }
+        String user = null;
+        String password = null;
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
+        }
+        List<String> extra = new ArrayList<>();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                String key = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+                String value = pair.contains("=") ? decode(pair.substring(pair.indexOf('=') + 1)) : "";
+                switch (key) {
+                    case "user" -> user = value;
+                    case "password" -> password = value;
+                    default -> extra.add(pair);
+                }
+            }
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        String database = path.isEmpty() ? (user != null ? user : "postgres") : decode(path);
+        int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+        return new DatabaseSettings(uri.getHost(), port, database, user, password, String.join("&", extra), schema);
+    }
+
+    /** The URL with any password replaced, for error messages about a URL we could not parse. */
+    static String redact(String url) {
+        return url.replaceAll("(://[^:/@]*:)[^@]*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    private Properties readConfigFile() {
+        Properties props = new Properties();
+        Path file = configFile();
+        if (Files.isRegularFile(file)) {
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw ClambakeException.invalid("cannot read config file " + file + ": " + e.getMessage());
+            }
+        }
+        return props;
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    @SafeVarargs
+    private static <T> T firstNonNull(T... values) {
+        for (T value : values) {
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+}

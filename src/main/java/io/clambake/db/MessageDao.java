@@ -1,0 +1,199 @@
+package io.clambake.db;
+
+import io.clambake.domain.Instance;
+import io.clambake.domain.Message;
+import io.clambake.domain.MessageType;
+import io.clambake.domain.Recipient;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+public final class MessageDao {
+    /** Columns of a message joined with its sender (s) and, for direct messages, recipient (r). */
+    private static final String COLUMNS = """
+            m.id, s.name AS sender, m.audience, r.name AS recipient, m.project, m.type, m.subject, m.body,
+            m.created_at, m.expires_at""";
+    private static final String JOINS = """
+            JOIN instances s ON s.id = m.sender_id
+            LEFT JOIN instances r ON r.id = m.recipient_id""";
+    /**
+     * Ids of unexpired messages for reader ?1 (project ?2, registered since ?3) that it has not
+     * read. Broadcasts count from the reader's first registration, as a mailing list does.
+     */
+    private static final String UNREAD_IDS = """
+            SELECT id FROM messages
+             WHERE audience = 'direct' AND recipient_id = ?
+            UNION ALL
+            SELECT id FROM messages
+             WHERE audience = 'all' AND sender_id <> ? AND created_at >= ?
+            UNION ALL
+            SELECT id FROM messages
+             WHERE audience = 'project' AND project = ? AND sender_id <> ? AND created_at >= ?""";
+
+    private final Connection connection;
+
+    public MessageDao(Connection connection) {
+        this.connection = connection;
+    }
+
+    public record Page(List<Message> messages, long total) {
+    }
+
+    /** {@code recipientId} is the resolved instance for a direct message, else null. */
+    public Message send(long senderId, Recipient to, Long recipientId, MessageType type, String subject, String body,
+                        Duration ttl) throws SQLException {
+        String audience = to instanceof Recipient.Direct ? "direct" : to instanceof Recipient.Everyone ? "all" : "project";
+        String project = to instanceof Recipient.Project p ? p.project() : null;
+        String sql = """
+                WITH m AS (
+                    INSERT INTO messages (sender_id, audience, recipient_id, project, type, subject, body, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))
+                    RETURNING *)
+                SELECT %s, NULL::timestamptz AS read_at FROM m %s
+                """.formatted(COLUMNS, JOINS);
+        return Sql.one(connection, sql, MessageDao::map, senderId, audience, recipientId, project, type.label(),
+                subject, body, (double) ttl.toSeconds()).orElseThrow();
+    }
+
+    /** The reader's unread messages, newest first, and how many there are in all. */
+    public Page unread(Instance reader, int limit) throws SQLException {
+        String sql = """
+                WITH unread AS (%s)
+                SELECT %s, NULL::timestamptz AS read_at, count(*) OVER () AS total
+                  FROM messages m %s
+                 WHERE m.id IN (SELECT id FROM unread)
+                   AND m.expires_at > now()
+                   AND NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = m.id)
+                 ORDER BY m.id DESC
+                 LIMIT ?
+                """.formatted(UNREAD_IDS, COLUMNS, JOINS);
+        long[] total = {0};
+        List<Message> messages = Sql.list(connection, sql, rs -> {
+            total[0] = rs.getLong("total");
+            return map(rs);
+        }, unreadParams(reader, reader.id(), limit));
+        return new Page(messages, total[0]);
+    }
+
+    /**
+     * Shows one message to the reader and marks it read for this reader only. The mark is one
+     * insert with ON CONFLICT DO NOTHING, so racing reads keep the first read time.
+     * The reader may also look at messages it sent itself, without marking them.
+     */
+    public Optional<Read> read(Instance reader, long id) throws SQLException {
+        String sql = """
+                WITH target AS (
+                    SELECT m.id,
+                           (m.audience = 'direct' AND m.recipient_id = ?) OR m.audience = 'all'
+                           OR (m.audience = 'project' AND m.project = ?) AS addressed
+                      FROM messages m
+                     WHERE m.id = ? AND m.expires_at > now()),
+                mark AS (
+                    INSERT INTO message_reads (message_id, reader_id)
+                    SELECT id, ? FROM target WHERE addressed
+                    ON CONFLICT DO NOTHING
+                    RETURNING read_at)
+                SELECT %s,
+                       coalesce((SELECT read_at FROM mark),
+                                (SELECT read_at FROM message_reads WHERE reader_id = ? AND message_id = m.id)) AS read_at,
+                       EXISTS (SELECT 1 FROM mark) AS first_read
+                  FROM messages m JOIN target t ON t.id = m.id %s
+                 WHERE t.addressed OR m.sender_id = ?
+                """.formatted(COLUMNS, JOINS);
+        return Sql.one(connection, sql, rs -> new Read(map(rs), rs.getBoolean("first_read")),
+                reader.id(), reader.project(), id, reader.id(), reader.id(), reader.id());
+    }
+
+    public record Read(Message message, boolean firstRead) {
+    }
+
+    /**
+     * Claims the reader's oldest unread message. Two processes racing as one reader each get a
+     * different message: the loser of a tie finds the read mark taken and moves on.
+     */
+    public Optional<Read> readNext(Instance reader) throws SQLException {
+        String sql = """
+                WITH next AS (
+                    SELECT m.id FROM messages m
+                     WHERE m.id IN (%s)
+                       AND m.expires_at > now()
+                       AND NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = m.id)
+                     ORDER BY m.id
+                     LIMIT 1),
+                mark AS (
+                    INSERT INTO message_reads (message_id, reader_id)
+                    SELECT id, ? FROM next
+                    ON CONFLICT DO NOTHING
+                    RETURNING message_id)
+                SELECT (SELECT id FROM next) AS candidate, (SELECT message_id FROM mark) AS claimed
+                """.formatted(UNREAD_IDS);
+        while (true) {
+            Long[] outcome = Sql.one(connection, sql,
+                    rs -> new Long[] {Sql.nullableLong(rs, "candidate"), Sql.nullableLong(rs, "claimed")},
+                    unreadParams(reader, reader.id())).orElseThrow();
+            if (outcome[0] == null) {
+                return Optional.empty();
+            }
+            if (outcome[1] != null) {
+                return read(reader, outcome[1]).map(r -> new Read(r.message(), true));
+            }
+        }
+    }
+
+    /** The latest messages of any audience, optionally those touching one project. */
+    public List<Message> recent(String project, int limit) throws SQLException {
+        String sql = """
+                SELECT %s, NULL::timestamptz AS read_at
+                  FROM messages m %s
+                 WHERE m.expires_at > now()
+                   AND (?::text IS NULL OR s.project = ? OR r.project = ? OR m.project = ?)
+                 ORDER BY m.id DESC
+                 LIMIT ?
+                """.formatted(COLUMNS, JOINS);
+        return Sql.list(connection, sql, MessageDao::map, project, project, project, project, limit);
+    }
+
+    /**
+     * Deletes expired messages in short batches, each its own statement, skipping rows another
+     * cleanup holds, so concurrent cleanups share the work and never wait on each other.
+     */
+    public long deleteExpired(int batchSize) throws SQLException {
+        String sql = """
+                DELETE FROM messages
+                 WHERE id IN (SELECT id FROM messages
+                               WHERE expires_at <= now()
+                               LIMIT ?
+                               FOR UPDATE SKIP LOCKED)
+                """;
+        long total = 0;
+        int deleted;
+        do {
+            deleted = Sql.update(connection, sql, batchSize);
+            total += deleted;
+        } while (deleted == batchSize);
+        return total;
+    }
+
+    private static Object[] unreadParams(Instance reader, Object... tail) {
+        Object[] head = {reader.id(), reader.id(), reader.registeredAt(), reader.project(), reader.id(),
+                reader.registeredAt()};
+        Object[] all = new Object[head.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    static Message map(ResultSet rs) throws SQLException {
+        String to = switch (rs.getString("audience")) {
+            case "direct" -> rs.getString("recipient");
+            case "all" -> "@all";
+            default -> "@project:" + rs.getString("project");
+        };
+        return new Message(rs.getLong("id"), rs.getString("sender"), to, MessageType.parse(rs.getString("type")),
+                rs.getString("subject"), rs.getString("body"), Sql.time(rs, "created_at"),
+                Sql.time(rs, "expires_at"), Sql.time(rs, "read_at"));
+    }
+}

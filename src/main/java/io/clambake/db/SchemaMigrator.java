@@ -1,0 +1,77 @@
+package io.clambake.db;
+
+import io.clambake.config.DatabaseSettings;
+import io.clambake.domain.ClambakeException;
+import io.clambake.domain.Failure;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs Flyway only when the schema is behind. Flyway costs most of a second to start, so the
+ * common case is one cheap query against its history table and nothing else.
+ */
+public final class SchemaMigrator {
+    /** The highest migration in db/migration; a test keeps the two in step. */
+    public static final int LATEST_VERSION = 1;
+
+    private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
+
+    private SchemaMigrator() {
+    }
+
+    static void ensureCurrent(Connection connection, DatabaseSettings settings) throws SQLException {
+        if (currentVersion(connection) < LATEST_VERSION) {
+            migrate(settings);
+        }
+    }
+
+    static int currentVersion(Connection connection) throws SQLException {
+        String sql = """
+                SELECT coalesce(max(version::int), 0)
+                  FROM flyway_schema_history
+                 WHERE success AND version IS NOT NULL
+                """;
+        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    /** Flyway takes a PostgreSQL advisory lock, so many first commands at once migrate once. */
+    static void migrate(DatabaseSettings settings) {
+        FLYWAY_LOG.setLevel(Level.WARNING);
+        org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setURL(settings.jdbcUrl());
+        settings.connectionProperties().forEach((key, value) -> {
+            if (!"currentSchema".equals(key)) {
+                try {
+                    dataSource.setProperty(key.toString(), value.toString());
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        try {
+            org.flywaydb.core.Flyway.configure()
+                    .dataSource(dataSource)
+                    .schemas(settings.schema())
+                    .defaultSchema(settings.schema())
+                    .createSchemas(true)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (org.flywaydb.core.api.FlywayException e) {
+            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new ClambakeException(Failure.INTERNAL, "cannot migrate schema " + settings.schema() + ": " + message, e);
+        }
+    }
+}

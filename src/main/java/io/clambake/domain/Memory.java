@@ -1,0 +1,18 @@
+package io.clambake.domain;
+
+import java.time.OffsetDateTime;
+
+/** {@code rank} is the full-text rank of a search hit, null when listed without a search. */
+public record Memory(
+        long id,
+        MemoryScope scope,
+        String project,
+        MemoryType type,
+        String title,
+        String content,
+        MemoryStatus status,
+        String author,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt,
+        Double rank) {
+}
