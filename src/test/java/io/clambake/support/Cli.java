@@ -1,0 +1,84 @@
+package io.clambake.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clambake.cli.Clambake;
+import io.clambake.config.Environment;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Runs the real CLI entry point in-process as if from a shell with the given variables and
+ * working directory, the way one agent session would. Thread-safe: each run is its own CommandLine.
+ */
+public final class Cli {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Map<String, String> env;
+    private final Path cwd;
+
+    public Cli(Map<String, String> env, Path cwd) {
+        this.env = Map.copyOf(env);
+        this.cwd = cwd;
+    }
+
+    /** A shell on {@code host} in {@code dir}, configured for {@code db} with schema {@code clambake}. */
+    public static Cli shell(TestDatabase db, String host, String dir) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CLAMBAKE_DB_URL", db.url());
+        env.put("CLAMBAKE_HOST", host);
+        env.put("XDG_CONFIG_HOME", "/nonexistent-clambake-test-config");
+        return new Cli(env, Path.of(dir));
+    }
+
+    public Cli in(String dir) {
+        return new Cli(env, Path.of(dir));
+    }
+
+    public Cli with(String name, String value) {
+        Map<String, String> copy = new HashMap<>(env);
+        if (value == null) {
+            copy.remove(name);
+        } else {
+            copy.put(name, value);
+        }
+        return new Cli(copy, cwd);
+    }
+
+    public Result run(String... args) {
+        return runWithStdin("", args);
+    }
+
+    public Result runWithStdin(String stdin, String... args) {
+        Environment environment = new Environment(env, cwd, Path.of("/nonexistent-home"),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        CommandLine commandLine = Clambake.commandLine(environment);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int code = commandLine.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    public record Result(int code, String out, String err) {
+        public JsonNode json() {
+            try {
+                return MAPPER.readTree(out);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON (exit " + code + ", stderr " + err + "): " + out, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
+        }
+    }
+}
