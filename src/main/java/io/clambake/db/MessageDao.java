@@ -20,18 +20,19 @@ public final class MessageDao {
             JOIN instances s ON s.id = m.sender_id
             LEFT JOIN instances r ON r.id = m.recipient_id""";
     /**
-     * Ids of unexpired messages for reader ?1 (project ?2, registered since ?3) that it has not
-     * read. Broadcasts count from the reader's first registration, as a mailing list does.
+     * Ids of live messages for reader ?1 (project ?4, registered since ?3), read or not. Broadcasts
+     * count from the reader's first registration, as a mailing list does. Each branch starts from
+     * its own partial index, so the cost follows the reader's live mail, not the table's size.
      */
-    private static final String UNREAD_IDS = """
+    private static final String VISIBLE_IDS = """
             SELECT id FROM messages
-             WHERE audience = 'direct' AND recipient_id = ?
+             WHERE audience = 'direct' AND recipient_id = ? AND expires_at > now()
             UNION ALL
             SELECT id FROM messages
-             WHERE audience = 'all' AND sender_id <> ? AND created_at >= ?
+             WHERE audience = 'all' AND expires_at > now() AND sender_id <> ? AND created_at >= ?
             UNION ALL
             SELECT id FROM messages
-             WHERE audience = 'project' AND project = ? AND sender_id <> ? AND created_at >= ?""";
+             WHERE audience = 'project' AND project = ? AND expires_at > now() AND sender_id <> ? AND created_at >= ?""";
 
     private final Connection connection;
 
@@ -61,20 +62,19 @@ public final class MessageDao {
     /** The reader's unread messages, newest first, and how many there are in all. */
     public Page unread(Instance reader, int limit) throws SQLException {
         String sql = """
-                WITH unread AS (%s)
-                SELECT %s, NULL::timestamptz AS read_at, count(*) OVER () AS total
-                  FROM messages m %s
-                 WHERE m.id IN (SELECT id FROM unread)
-                   AND m.expires_at > now()
-                   AND NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = m.id)
+                WITH unread AS MATERIALIZED (
+                    SELECT v.id FROM (%s) AS v
+                     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)),
+                page AS (SELECT id FROM unread ORDER BY id DESC LIMIT ?)
+                SELECT %s, NULL::timestamptz AS read_at, (SELECT count(*) FROM unread) AS total
+                  FROM page p JOIN messages m ON m.id = p.id %s
                  ORDER BY m.id DESC
-                 LIMIT ?
-                """.formatted(UNREAD_IDS, COLUMNS, JOINS);
+                """.formatted(VISIBLE_IDS, COLUMNS, JOINS);
         long[] total = {0};
         List<Message> messages = Sql.list(connection, sql, rs -> {
             total[0] = rs.getLong("total");
             return map(rs);
-        }, unreadParams(reader, reader.id(), limit));
+        }, visibleParams(reader, reader.id(), limit));
         return new Page(messages, total[0]);
     }
 
@@ -116,12 +116,11 @@ public final class MessageDao {
      */
     public Optional<Read> readNext(Instance reader) throws SQLException {
         String sql = """
-                WITH next AS (
-                    SELECT m.id FROM messages m
-                     WHERE m.id IN (%s)
-                       AND m.expires_at > now()
-                       AND NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = m.id)
-                     ORDER BY m.id
+                WITH visible AS MATERIALIZED (%s),
+                next AS (
+                    SELECT v.id FROM visible v
+                     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)
+                     ORDER BY v.id
                      LIMIT 1),
                 mark AS (
                     INSERT INTO message_reads (message_id, reader_id)
@@ -129,11 +128,11 @@ public final class MessageDao {
                     ON CONFLICT DO NOTHING
                     RETURNING message_id)
                 SELECT (SELECT id FROM next) AS candidate, (SELECT message_id FROM mark) AS claimed
-                """.formatted(UNREAD_IDS);
+                """.formatted(VISIBLE_IDS);
         while (true) {
             Long[] outcome = Sql.one(connection, sql,
                     rs -> new Long[] {Sql.nullableLong(rs, "candidate"), Sql.nullableLong(rs, "claimed")},
-                    unreadParams(reader, reader.id())).orElseThrow();
+                    visibleParams(reader, reader.id(), reader.id())).orElseThrow();
             if (outcome[0] == null) {
                 return Optional.empty();
             }
@@ -177,7 +176,7 @@ public final class MessageDao {
         return total;
     }
 
-    private static Object[] unreadParams(Instance reader, Object... tail) {
+    private static Object[] visibleParams(Instance reader, Object... tail) {
         Object[] head = {reader.id(), reader.id(), reader.registeredAt(), reader.project(), reader.id(),
                 reader.registeredAt()};
         Object[] all = new Object[head.length + tail.length];
