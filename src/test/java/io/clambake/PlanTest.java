@@ -30,7 +30,7 @@ class PlanTest extends DatabaseTest {
                 st.execute(HotQueryPlans.seedSql(Path.of("bench/seed.sql"), "clambake", 200, 100_000, 20_000, 100_000));
             }
             Map<String, List<ExplainingConnection.Plan>> plans = HotQueryPlans.capture(c);
-            assertEquals(8, plans.size());
+            assertEquals(9, plans.size());
             for (var entry : plans.entrySet()) {
                 assertFalse(entry.getValue().isEmpty(), entry.getKey() + " ran no statement");
                 for (ExplainingConnection.Plan plan : entry.getValue()) {

@@ -92,7 +92,7 @@ public final class SettingsResolver {
                 }
             }
         }
-        String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceFirst("^/", "");
         String database = path.isEmpty() ? (user != null ? user : "postgres") : decode(path);
         int port = uri.getPort() < 0 ? 5432 : uri.getPort();
         return new DatabaseSettings(uri.getHost(), port, database, user, password, String.join("&", extra), schema);
@@ -100,7 +100,7 @@ public final class SettingsResolver {
 
     /** The URL with any password replaced, for error messages about a URL we could not parse. */
     static String redact(String url) {
-        return url.replaceAll("(://[^:/@]*:)[^@]*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+        return url.replaceAll("(://[^:/@]*:).*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
     private Properties readConfigFile() {

@@ -41,6 +41,16 @@ public final class Database {
                 || state.startsWith("57P");
     }
 
+    /**
+     * True when the server refused a value (a CHECK constraint, a malformed number or date): bad
+     * input, not a bug. The driver's own errors in these classes are bugs and stay exit 1.
+     */
+    public static boolean isInputRejected(SQLException e) {
+        String state = e.getSQLState();
+        boolean fromServer = e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null;
+        return fromServer && state != null && (state.startsWith("22") || state.equals("23514"));
+    }
+
     public static ClambakeException unavailable(DatabaseSettings settings, SQLException e) {
         return new ClambakeException(Failure.DATABASE_UNAVAILABLE,
                 "cannot use PostgreSQL at " + settings.describe() + ": " + reason(e), e);

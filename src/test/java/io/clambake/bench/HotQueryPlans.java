@@ -46,7 +46,10 @@ public final class HotQueryPlans {
                 .replace("${logs}", Integer.toString(logs));
     }
 
-    /** Label of the command a statement serves -> its plans, in the order they ran. */
+    /**
+     * Command -> the DAO statements it runs after opening its connection (the identity look-up
+     * by $CLAMBAKE_INSTANCE first, as the CLI does), each with its plan, in the order they ran.
+     */
     public static Map<String, List<ExplainingConnection.Plan>> capture(Connection raw) throws SQLException {
         ExplainingConnection explaining = new ExplainingConnection(raw);
         Connection c = explaining.connection();
@@ -54,48 +57,56 @@ public final class HotQueryPlans {
         InstanceDao instances = new InstanceDao(c);
         MessageDao messages = new MessageDao(c);
         MemoryDao memories = new MemoryDao(c);
-
+        List<MemoryStatus> usual = List.of(MemoryStatus.ACTIVE, MemoryStatus.RESOLVED);
         Instance reader = new InstanceDao(raw).findByName("bench-00001").orElseThrow();
         Instance other = new InstanceDao(raw).findByName("bench-00002").orElseThrow();
 
-        instances.touchByDirectory(reader.host(), List.of(reader.dir(), "/work", "/"));
-        instances.heartbeat(reader.id(), "benchmarking");
-        plans.put("heartbeat (identity by directory, then update)", List.copyOf(explaining.plans()));
-        explaining.clear();
-
+        instances.touchByName(reader.name());
         MessageDao.Page inbox = messages.unread(reader, 20);
-        plans.put("inbox", List.copyOf(explaining.plans()));
-        explaining.clear();
+        plans.put("inbox", take(explaining));
 
+        instances.touchByName(reader.name());
         long id = inbox.messages().isEmpty() ? 1 : inbox.messages().get(0).id();
         messages.read(reader, id);
-        plans.put("read ID", List.copyOf(explaining.plans()));
-        explaining.clear();
+        plans.put("read ID", take(explaining));
 
+        instances.touchByName(reader.name());
         messages.readNext(reader);
-        plans.put("read --next", List.copyOf(explaining.plans()));
-        explaining.clear();
+        plans.put("read --next", take(explaining));
 
+        instances.touchByName(reader.name());
+        instances.findByName(other.name());
         messages.send(reader.id(), new Recipient.Direct(other.name()), other.id(), MessageType.INFO, "bench",
                 "benchmark message", Duration.ofDays(7));
-        plans.put("send", List.copyOf(explaining.plans()));
-        explaining.clear();
+        plans.put("send", take(explaining));
 
-        List<MemoryStatus> usual = List.of(MemoryStatus.ACTIVE, MemoryStatus.RESOLVED);
+        instances.touchByName(reader.name());
         memories.recall(new MemoryDao.Query(MemoryScope.PROJECT, reader.project(), null, "deadlock", usual, 20));
-        plans.put("recall --search deadlock", List.copyOf(explaining.plans()));
-        explaining.clear();
+        plans.put("recall --search", take(explaining));
 
+        instances.touchByName(reader.name());
         memories.recall(new MemoryDao.Query(MemoryScope.PROJECT, reader.project(), null, null, usual, 20));
-        plans.put("recall (newest)", List.copyOf(explaining.plans()));
-        explaining.clear();
+        plans.put("recall", take(explaining));
 
+        instances.touchByName(reader.name());
+        instances.heartbeat(reader.id(), "benchmarking");
+        plans.put("heartbeat", take(explaining));
+
+        instances.touchByDirectory(reader.host(), List.of(reader.dir(), "/work", "/"));
+        plans.put("identity by directory", take(explaining));
+
+        instances.touchByName(reader.name());
         instances.live(null);
         messages.recent(null, 10);
         new LogDao(c).recent(null, 10);
-        plans.put("status", List.copyOf(explaining.plans()));
-        explaining.clear();
+        plans.put("status", take(explaining));
         return plans;
+    }
+
+    private static List<ExplainingConnection.Plan> take(ExplainingConnection explaining) {
+        List<ExplainingConnection.Plan> taken = List.copyOf(explaining.plans());
+        explaining.clear();
+        return taken;
     }
 
     public static double executionMillis(ExplainingConnection.Plan plan) {
@@ -103,7 +114,10 @@ public final class HotQueryPlans {
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
-    /** bench/run.sh: {@code HotQueryPlans JDBC_URL SCHEMA} prints a Markdown section of plans. */
+    /**
+     * bench/run.sh: {@code HotQueryPlans JDBC_URL SCHEMA OUT_DIR} prints a Markdown section of
+     * plans and writes OUT_DIR/COMMAND.sql, the same statements with values written in, for psql.
+     */
     public static void main(String[] args) throws Exception {
         Properties props = new Properties();
         props.setProperty("currentSchema", args[1]);
@@ -112,6 +126,15 @@ public final class HotQueryPlans {
                 capture(raw);
             }
             Map<String, List<ExplainingConnection.Plan>> plans = capture(raw);
+            Path outDir = Path.of(args[2]);
+            Files.createDirectories(outDir);
+            for (var e : plans.entrySet()) {
+                StringBuilder sql = new StringBuilder();
+                for (ExplainingConnection.Plan p : e.getValue()) {
+                    sql.append(p.inlined().strip()).append(";\n");
+                }
+                Files.writeString(outDir.resolve(e.getKey().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z]+", "-").replaceAll("-$", "") + ".sql"), sql);
+            }
             StringBuilder out = new StringBuilder();
             out.append("| command | statements | server time (ms, EXPLAIN ANALYZE) | seq scan of a big table |\n");
             out.append("|---|---|---|---|\n");

@@ -20,7 +20,37 @@ import java.util.TreeMap;
  * This captures the plans of the product's real SQL, not of a copy of it.
  */
 public final class ExplainingConnection {
-    public record Plan(String sql, String plan) {
+    public record Plan(String sql, Map<Integer, Object> params, String plan) {
+        /** The statement with its bound values written in, for psql to run the same query. */
+        public String inlined() throws SQLException {
+            StringBuilder out = new StringBuilder();
+            int index = 0;
+            for (int i = 0; i < sql.length(); i++) {
+                char ch = sql.charAt(i);
+                out.append(ch == '?' ? literal(params.get(++index)) : String.valueOf(ch));
+            }
+            return out.toString();
+        }
+
+        private static String literal(Object value) throws SQLException {
+            if (value == null) {
+                return "NULL";
+            }
+            if (value instanceof Number || value instanceof Boolean) {
+                return value.toString();
+            }
+            if (value instanceof Array array) {
+                StringBuilder items = new StringBuilder("ARRAY[");
+                Object[] elements = (Object[]) array.getArray();
+                for (int i = 0; i < elements.length; i++) {
+                    items.append(i == 0 ? "" : ", ").append(literal(elements[i]));
+                }
+                return items.append("]::text[]").toString();
+            }
+            String quoted = "'" + value.toString().replace("'", "''") + "'";
+            return value instanceof java.time.OffsetDateTime ? quoted + "::timestamptz" : quoted;
+        }
+
         /** True when the plan reads the whole of {@code table} row by row. */
         public boolean seqScans(String table) {
             return plan.matches("(?s).*Seq Scan on " + table + "\\b.*");
@@ -61,7 +91,7 @@ public final class ExplainingConnection {
                 params.put((Integer) args[0], args[1]);
             }
             if (name.equals("executeQuery") || name.equals("executeUpdate") || name.equals("execute")) {
-                plans.add(new Plan(sql, explain(sql, params)));
+                plans.add(new Plan(sql, new TreeMap<>(params), explain(sql, params)));
             }
             return invoke(real, method, args);
         };
