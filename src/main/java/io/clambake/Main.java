@@ -8,7 +8,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = Clambake.commandLine(Environment.ofProcess()).execute(args);
+        int code = Clambake.commandLine(Environment.ofProcess(), args).execute(args);
         System.out.flush();
         System.exit(code);
     }

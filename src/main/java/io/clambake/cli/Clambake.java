@@ -1,6 +1,7 @@
 package io.clambake.cli;
 
 import io.clambake.config.Environment;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,12 +22,13 @@ import picocli.CommandLine.Model.CommandSpec;
             "2:invalid usage or input",
             "3:unknown id or name",
             "4:caller not registered (register first)",
-            "5:database unreachable, not configured, or login refused"},
-        subcommands = {
+            "5:database unreachable, not configured, or login refused"})
+public final class Clambake implements Callable<Integer> {
+    private static final List<Class<?>> VERBS = List.of(
             RegisterCommand.class, HeartbeatCommand.class, StatusCommand.class, SendCommand.class,
             InboxCommand.class, ReadCommand.class, RememberCommand.class, RecallCommand.class,
-            UpdateMemoryCommand.class, LogCommand.class, DeregisterCommand.class, CleanupCommand.class})
-public final class Clambake implements Callable<Integer> {
+            UpdateMemoryCommand.class, LogCommand.class, DeregisterCommand.class, CleanupCommand.class);
+
     private final Environment environment;
 
     @Spec
@@ -40,9 +42,18 @@ public final class Clambake implements Callable<Integer> {
         return environment;
     }
 
-    /** The configured command line; {@code execute(args)} returns the exit code. */
-    public static CommandLine commandLine(Environment environment) {
+    /**
+     * The command line for these arguments; {@code execute(args)} returns the exit code. picocli
+     * builds a model of every command it is given by reflection, so when the first argument names
+     * a verb only that verb is added: the rest would cost start-up time and never run.
+     */
+    public static CommandLine commandLine(Environment environment, String... args) {
         CommandLine commandLine = new CommandLine(new Clambake(environment));
+        String first = args.length == 0 ? "" : args[0];
+        List<Class<?>> verbs = VERBS.stream().filter(v -> v.getAnnotation(Command.class).name().equals(first)).toList();
+        for (Class<?> verb : verbs.isEmpty() ? VERBS : verbs) {
+            commandLine.addSubcommand(verb);
+        }
         ExitCodes exitCodes = new ExitCodes();
         commandLine.setExecutionExceptionHandler(exitCodes);
         commandLine.setExitCodeExceptionMapper(exitCodes);

@@ -58,7 +58,7 @@ public final class Cli {
     public Result runWithStdin(String stdin, String... args) {
         Environment environment = new Environment(env, cwd, Path.of("/nonexistent-home"),
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        CommandLine commandLine = Clambake.commandLine(environment);
+        CommandLine commandLine = Clambake.commandLine(environment, args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));
