@@ -6,6 +6,7 @@ import io.clambake.domain.Failure;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 
 /** Opens the one connection a short-lived command needs, with the schema brought up to date. */
 public final class Database {
@@ -32,6 +33,11 @@ public final class Database {
         } catch (SQLException e) {
             throw unavailable(settings, e);
         }
+    }
+
+    /** The database's clock, which wrote every stored time: ages computed from it need no synced JVM clock. */
+    public static OffsetDateTime now(Connection connection) throws SQLException {
+        return Sql.one(connection, "SELECT now() AS now", rs -> Sql.time(rs, "now")).orElseThrow();
     }
 
     /** True for errors that mean "cannot reach or log in to the database", not "bad statement". */
