@@ -80,7 +80,9 @@ public final class MessageDao {
 
     /**
      * Shows one message to the reader and marks it read for this reader only. The mark is one
-     * insert with ON CONFLICT DO NOTHING, so racing reads keep the first read time.
+     * upsert that leaves an existing read time as it is: a racing second read waits for the
+     * first, then returns the first's read time (a DO NOTHING would return nothing, and a
+     * look-up in the same statement could not see a mark committed after it began).
      * The reader may also look at messages it sent itself, without marking them.
      */
     public Optional<Read> read(Instance reader, long id) throws SQLException {
@@ -94,17 +96,15 @@ public final class MessageDao {
                 mark AS (
                     INSERT INTO message_reads (message_id, reader_id)
                     SELECT id, ? FROM target WHERE addressed
-                    ON CONFLICT DO NOTHING
-                    RETURNING read_at)
-                SELECT %s,
-                       coalesce((SELECT read_at FROM mark),
-                                (SELECT read_at FROM message_reads WHERE reader_id = ? AND message_id = m.id)) AS read_at,
-                       EXISTS (SELECT 1 FROM mark) AS first_read
+                    ON CONFLICT (reader_id, message_id) DO UPDATE SET read_at = message_reads.read_at
+                    RETURNING read_at, (xmax = 0) AS first_read)
+                SELECT %s, (SELECT read_at FROM mark) AS read_at,
+                       coalesce((SELECT first_read FROM mark), false) AS first_read
                   FROM messages m JOIN target t ON t.id = m.id %s
                  WHERE t.addressed OR m.sender_id = ?
                 """.formatted(COLUMNS, JOINS);
         return Sql.one(connection, sql, rs -> new Read(map(rs), rs.getBoolean("first_read")),
-                reader.id(), reader.project(), id, reader.id(), reader.id(), reader.id());
+                reader.id(), reader.project(), id, reader.id(), reader.id());
     }
 
     public record Read(Message message, boolean firstRead) {
