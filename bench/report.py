@@ -52,6 +52,15 @@ for name in ["inbox", "send", "recall --search", "heartbeat"]:
 print()
 print(f"Median ratio launcher / psql over the four commands: **{sorted(ratios)[len(ratios) // 2 - 1 + len(ratios) % 2]:.1f}**"
       f" (range {min(ratios):.1f}–{max(ratios):.1f}).\n")
+floor_jvm, floor_cli, floor_psql = timing["floor:jvm"], timing["floor:launcher --version"], timing["floor:psql"]
+print("### What limits the ratio\n")
+print("Measured in the same alternation: the JVM alone (a class with an empty `main`, default CDS, C1) takes "
+      f"**{floor_jvm['median_ms']} ms**, the launcher printing `--version` (JVM + archive + picocli, no database) "
+      f"**{floor_cli['median_ms']} ms**, and `psql -c 'SELECT 1'` **{floor_psql['median_ms']} ms**. "
+      f"A JVM that does nothing already costs {floor_jvm['median_ms'] / floor_psql['median_ms']:.1f}x psql here, "
+      "so a ratio of 2.0 is out of reach for any one-JVM-per-command client; what is left above the "
+      "floor is class loading and interpreting our code, the driver's connection start-up, and the "
+      "statements themselves.\n")
 print("## First command on a new database\n")
 print(f"- `status` on an empty database (creates the schema with Flyway), class archive already made: **{float(first_run):.2f} s**")
 print(f"- the same with no class archive yet (the launcher's very first run, which also records one): **{float(cold_run):.2f} s**\n")

@@ -58,6 +58,9 @@ export CLAMBAKE_INSTANCE=bench-00001
 sep=$'\x1f'
 cmd() { local IFS=$sep; echo "$*"; }
 python3 bench/timing.py "$rounds" "$out/timing.json" \
+  "floor:jvm=$(cmd "$java_bin" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp target/test-classes io.clambake.bench.Noop)" \
+  "floor:launcher --version=$(cmd bin/clambake --version)" \
+  "floor:psql=$(cmd psql -X -q -o /dev/null "$url" -c 'SELECT 1')" \
   "inbox=$(cmd bin/clambake inbox)" \
   "inbox:java-jar=$(cmd "$java_bin" -jar target/clambake.jar inbox)" \
   "inbox:psql=$(cmd env PGOPTIONS=-csearch_path=clambake psql -X -q -o /dev/null "$url" -f "$out/sql/inbox.sql")" \
