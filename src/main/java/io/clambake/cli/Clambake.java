@@ -13,9 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Who is calling: --as NAME, else $CLAMBAKE_INSTANCE, else the instance registered on this host",
             "for the current directory or its nearest registered parent directory.",
-            "Database: --db-url, else $CLAMBAKE_DB_URL, else url= in ~/.config/clambake/config.properties,",
-            "else Clambake's embedded PostgreSQL, started on first use and shared by every command of this",
-            "user on this machine (see 'clambake server --help')."},
+            "Database: --db-url, else $CLAMBAKE_DB_URL, else url= in the config file",
+            "(~/.config/clambake/config.properties), else Clambake's own PostgreSQL,",
+            "started on first use and shared by all your commands on this machine",
+            "('clambake server --help')."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -7,18 +7,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "server", description = {
-    "Start, stop or show Clambake's embedded PostgreSQL, the database when none is configured.",
-    "Any verb starts it when needed; it keeps running after the command and keeps its data when stopped.",
-    "State directory: $CLAMBAKE_HOME, else ~/.local/share/clambake (/var/lib/clambake as root,",
-    "%LOCALAPPDATA%\\clambake on Windows). Port: $CLAMBAKE_SERVER_PORT, else 54329, else the next free one."})
+    "Start, stop or show Clambake's embedded PostgreSQL, the database when none",
+    "is configured. Any verb starts it when needed; it keeps running after the",
+    "command, and keeps its data when stopped or killed.",
+    "State directory: $CLAMBAKE_HOME, else $XDG_DATA_HOME/clambake, else",
+    "~/.local/share/clambake (%%LOCALAPPDATA%%\\clambake on Windows,",
+    "/var/lib/clambake as root). Port: $CLAMBAKE_SERVER_PORT, else the last one,",
+    "else 54329, else the next free one."})
 final class ServerCommand extends Verb {
     enum Action { start, stop, status }
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "start, stop or status.")
     Action action;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Override
     protected int run(Session session) {

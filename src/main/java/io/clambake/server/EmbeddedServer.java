@@ -84,6 +84,9 @@ public final class EmbeddedServer {
 
     /** Stops a running server (fast shutdown: open sessions are ended); false when none ran. */
     public boolean stop() {
+        if (!Files.isDirectory(home.dir())) {
+            return false;
+        }
         return ServerLock.holding(home, this::stopLocked);
     }
 
