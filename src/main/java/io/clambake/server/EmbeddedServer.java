@@ -72,7 +72,7 @@ public final class EmbeddedServer {
      */
     public ServerStatus status() {
         Optional<PidFile> pid = PidFile.read(home.pidFile());
-        boolean running = pid.isPresent() && pid.get().ready() && alive(pid.get().pid()) && accepts(pid.get().port());
+        boolean running = pid.isPresent() && pid.get().ready() && pid.get().alive() && accepts(pid.get().port());
         int port = running ? pid.get().port() : preferredPort(readSettingsQuietly());
         return new ServerStatus(running, running ? pid.get().pid() : null, port, PostgresBinaries.VERSION, home.dir(),
                 home.dataDir(), home.logFile());
@@ -111,19 +111,34 @@ public final class EmbeddedServer {
         Properties settings = ServerSettings.withPassword(home);
         initializeIfNeeded(binaries, platform, runAs, settings.getProperty("password"));
         prepareLog(runAs);
+        removeStalePidFile();
         return launch(binaries, platform, runAs, settings);
+    }
+
+    /**
+     * PostgreSQL takes a postmaster.pid whose pid is alive for a running server and refuses to
+     * start. After a reboot that pid may name an unrelated process; its start time tells.
+     */
+    private void removeStalePidFile() {
+        if (PidFile.read(home.pidFile()).filter(PidFile::reused).isPresent()) {
+            try {
+                Files.deleteIfExists(home.pidFile());
+            } catch (IOException e) {
+                throw failure("cannot remove the stale " + home.pidFile() + ": " + describe(e), e);
+            }
+        }
     }
 
     private boolean stopLocked() {
         Optional<PidFile> pid = PidFile.read(home.pidFile());
-        if (pid.isEmpty() || !alive(pid.get().pid())) {
+        if (pid.isEmpty() || !pid.get().alive()) {
             return false;
         }
         Platform platform = Platform.current();
         Path binaries = PostgresBinaries.ensureUnpacked(home.dir(), platform);
         Programs.Result result = Programs.run(home.dir(), RunAs.detect(), List.of(pgCtl(binaries, platform),
                 "stop", "-D", home.dataDir().toString(), "-m", "fast", "-w", "-t", "60", "-s"));
-        if (result.code() != 0 && alive(pid.get().pid())) {
+        if (result.code() != 0 && pid.get().alive()) {
             throw failure("cannot stop the server (pid " + pid.get().pid() + "): " + result.problem());
         }
         return true;
@@ -337,10 +352,6 @@ public final class EmbeddedServer {
         try (var entries = Files.list(dir)) {
             return entries.findAny().isEmpty();
         }
-    }
-
-    private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static boolean accepts(int port) {

@@ -138,6 +138,37 @@ class EmbeddedServerTest {
 
     @Test
     @Order(5)
+    void aPidFileLeftByARebootWithItsPidReusedDoesNotBlockTheStart() throws Exception {
+        ok(alpha.run("server", "stop"));
+        Process sleeper = sleeperOwnedLikeTheServer();
+        try {
+            long reusedPid = sleeper.descendants().findFirst().orElse(sleeper.toHandle()).pid();
+            Files.writeString(home.dir().resolve("data/postmaster.pid"), reusedPid + "\n" + home.dir().resolve("data")
+                    + "\n1000000000\n" + home.port() + "\n\n127.0.0.1\n  1234567     1\nready   \n");
+            assertFalse(serverStatus().get("running").asBoolean(), "a live pid of another process is not the server");
+            ok(alpha.run("inbox"));
+            assertTrue(serverStatus().get("running").asBoolean());
+            assertNotEquals(reusedPid, serverStatus().get("pid").asLong());
+        } finally {
+            sleeper.descendants().forEach(ProcessHandle::destroy);
+            sleeper.destroy();
+        }
+    }
+
+    /** PostgreSQL only believes a pid alive when it may signal it: a process of its own account. */
+    private Process sleeperOwnedLikeTheServer() throws Exception {
+        var account = home.server().runsAs();
+        List<String> command = account.map(user -> List.of("runuser", "-u", user, "--", "sleep", "120"))
+                .orElse(List.of("sleep", "120"));
+        Process sleeper = new ProcessBuilder(command).start();
+        for (int i = 0; i < 100 && account.isPresent() && sleeper.descendants().findAny().isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        return sleeper;
+    }
+
+    @Test
+    @Order(6)
     void aTakenPortMakesTheServerMoveToAFreeOneAndRecordIt() throws Exception {
         ok(alpha.run("server", "stop"));
         try (ServerSocket squatter = new ServerSocket()) {
@@ -154,7 +185,7 @@ class EmbeddedServerTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aDamagedClusterGetsOneClearLineAndRepairedLosesNothing() throws IOException {
         int unread = ok(beta.run("inbox", "--json")).json().get("unread").asInt();
         ok(alpha.run("server", "stop"));
@@ -173,7 +204,7 @@ class EmbeddedServerTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aDataDirectoryOwnedByAnotherUserIsRefusedWithOneLine() throws IOException {
         assumeTrue(RunAs.isRoot(), "only root can hand the directory to another user");
         ok(alpha.run("server", "stop"));
