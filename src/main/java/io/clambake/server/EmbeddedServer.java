@@ -51,7 +51,6 @@ public final class EmbeddedServer {
         return home;
     }
 
-    /** How to connect, starting the server first when it is not running. */
     public DatabaseSettings connectionSettings(String schema) {
         ServerStatus status = status();
         if (!status.running()) {
@@ -90,7 +89,6 @@ public final class EmbeddedServer {
         return ServerLock.holding(home, this::stopLocked);
     }
 
-    /** The account the server runs as when it cannot run as the current user (root). */
     public Optional<String> runsAs() {
         try {
             return RunAs.detect().map(RunAs::user);
@@ -282,7 +280,6 @@ public final class EmbeddedServer {
         }
     }
 
-    /** CLAMBAKE_SERVER_PORT, else the port of the last start, else 54329. */
     private int preferredPort(Properties settings) {
         String configured = env.get("CLAMBAKE_SERVER_PORT");
         String value = configured != null ? configured : settings.getProperty("port");

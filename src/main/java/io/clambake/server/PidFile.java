@@ -40,7 +40,6 @@ record PidFile(long pid, long startedEpochSecond, int port, String status) {
         return process().filter(process -> !startedAtAnotherTime(process)).isPresent();
     }
 
-    /** The pid names a live process that is not the postmaster that wrote the file. */
     boolean reused() {
         return process().filter(this::startedAtAnotherTime).isPresent();
     }

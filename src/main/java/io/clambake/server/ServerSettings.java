@@ -70,7 +70,6 @@ final class ServerSettings {
         }
     }
 
-    /** A new file only its owner may read. */
     static Path writePrivate(Path file, String content) throws IOException {
         Files.deleteIfExists(file);
         if (POSIX) {
