@@ -14,7 +14,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Who is calling: --as NAME, else $CLAMBAKE_INSTANCE, else the instance registered on this host",
             "for the current directory or its nearest registered parent directory.",
-            "Database: --db-url, else $CLAMBAKE_DB_URL, else url= in ~/.config/clambake/config.properties."},
+            "Database: --db-url, else $CLAMBAKE_DB_URL, else url= in the config file",
+            "(~/.config/clambake/config.properties), else Clambake's own PostgreSQL,",
+            "started on first use and shared by all your commands on this machine",
+            "('clambake server --help')."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -22,12 +25,13 @@ import picocli.CommandLine.Model.CommandSpec;
             "2:invalid usage or input",
             "3:unknown id or name",
             "4:caller not registered (register first)",
-            "5:database unreachable, not configured, or login refused"})
+            "5:database unreachable or login refused, or the embedded server cannot start"})
 public final class Clambake implements Callable<Integer> {
     private static final List<Class<?>> VERBS = List.of(
             RegisterCommand.class, HeartbeatCommand.class, StatusCommand.class, SendCommand.class,
             InboxCommand.class, ReadCommand.class, RememberCommand.class, RecallCommand.class,
-            UpdateMemoryCommand.class, LogCommand.class, DeregisterCommand.class, CleanupCommand.class);
+            UpdateMemoryCommand.class, LogCommand.class, DeregisterCommand.class, CleanupCommand.class,
+            ServerCommand.class);
 
     private final Environment environment;
 

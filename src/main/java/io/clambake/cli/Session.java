@@ -4,6 +4,7 @@ import io.clambake.config.Environment;
 import io.clambake.config.SettingsResolver;
 import io.clambake.db.Database;
 import io.clambake.db.InstanceDao;
+import io.clambake.server.EmbeddedServer;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.Failure;
 import io.clambake.domain.Instance;
@@ -34,7 +35,8 @@ final class Session implements AutoCloseable {
 
     Connection db() {
         if (connection == null) {
-            connection = Database.open(new SettingsResolver(env).resolve(options.dbUrl));
+            connection = Database.open(new SettingsResolver(env)
+                    .resolve(options.dbUrl, schema -> new EmbeddedServer(env).connectionSettings(schema)));
         }
         return connection;
     }

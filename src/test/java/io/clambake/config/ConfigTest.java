@@ -234,10 +234,10 @@ class ConfigTest extends DatabaseTest {
         vars.put("CLAMBAKE_CONFIG", config.toString());
         vars.put("CLAMBAKE_DB_URL", "postgresql://env-host/envdb");
         SettingsResolver resolver = new SettingsResolver(environment(vars));
-        assertEquals("option-host", resolver.resolve("postgresql://option-host/optdb").host());
-        assertEquals("env-host", resolver.resolve(null).host());
+        assertEquals("option-host", resolver.resolve("postgresql://option-host/optdb", ConfigTest::noEmbedded).host());
+        assertEquals("env-host", resolver.resolve(null, ConfigTest::noEmbedded).host());
         vars.put("CLAMBAKE_DB_URL", "");
-        assertEquals("file-host", new SettingsResolver(environment(vars)).resolve(null).host());
+        assertEquals("file-host", new SettingsResolver(environment(vars)).resolve(null, ConfigTest::noEmbedded).host());
     }
 
     /** End to end: the --db-url option wins over a broken CLAMBAKE_DB_URL and a file names schema and URL. */
@@ -286,7 +286,7 @@ class ConfigTest extends DatabaseTest {
     }
 
     private static DatabaseSettings resolve(Map<String, String> vars, String option) {
-        return new SettingsResolver(environment(vars)).resolve(option);
+        return new SettingsResolver(environment(vars)).resolve(option, ConfigTest::noEmbedded);
     }
 
     /** A shell with only these variables, no config file and no database behind it. */
@@ -295,5 +295,9 @@ class ConfigTest extends DatabaseTest {
         all.putIfAbsent("XDG_CONFIG_HOME", "/nonexistent-clambake-test-config");
         all.putIfAbsent("CLAMBAKE_HOST", "config-test");
         return new Cli(all, Path.of("/config-test"));
+    }
+
+    private static DatabaseSettings noEmbedded(String schema) {
+        throw new AssertionError("the embedded server was asked for although a database is configured");
     }
 }

@@ -19,6 +19,8 @@ import picocli.CommandLine;
  */
 public final class Cli {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Not even root can create it: a test that unsets the database URL never starts a real embedded server. */
+    public static final String UNUSABLE_HOME = "/dev/null/clambake-test-home";
 
     private final Map<String, String> env;
     private final Path cwd;
@@ -34,6 +36,7 @@ public final class Cli {
         env.put("CLAMBAKE_DB_URL", db.url());
         env.put("CLAMBAKE_HOST", host);
         env.put("XDG_CONFIG_HOME", "/nonexistent-clambake-test-config");
+        env.put("CLAMBAKE_HOME", UNUSABLE_HOME);
         return new Cli(env, Path.of(dir));
     }
 
