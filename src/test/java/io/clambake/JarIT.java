@@ -212,10 +212,13 @@ class JarIT extends DatabaseTest {
     }
 
     @Test
-    void noDatabaseConfiguredExits5WithAOneLineHint() throws Exception {
+    void noDatabaseConfiguredAndNoEmbeddedServerPossibleExits5WithAOneLineHint() throws Exception {
+        // With nothing configured Clambake would start its own server; a state directory it
+        // cannot create is the case where it has nothing to use and must say what to set.
         Path emptyHome = Files.createDirectories(root.resolve("empty-home"));
         Proc none = clambake(project).env("CLAMBAKE_DB_URL", null).env("HOME", emptyHome.toString())
-                .env("XDG_CONFIG_HOME", emptyHome.toString()).run("inbox");
+                .env("XDG_CONFIG_HOME", emptyHome.toString()).env("CLAMBAKE_HOME", "/dev/null/clambake-home")
+                .run("inbox");
         none.assertFailsCleanly(5);
         assertTrue(none.err().contains("CLAMBAKE_DB_URL"), "the hint says what to set: " + none.err());
     }

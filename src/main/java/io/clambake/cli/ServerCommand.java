@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "server", description = {
@@ -24,8 +23,6 @@ final class ServerCommand extends Verb {
     @Parameters(index = "0", paramLabel = "ACTION", description = "start, stop or status.")
     Action action;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
 
     @Override
     protected int run(Session session) {

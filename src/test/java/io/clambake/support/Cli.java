@@ -26,8 +26,15 @@ public final class Cli {
     private final Path cwd;
 
     public Cli(Map<String, String> env, Path cwd) {
-        this.env = Map.copyOf(env);
+        this.env = Map.copyOf(isolated(env));
         this.cwd = cwd;
+    }
+
+    /** No in-process run may reach the user's own embedded server: a test that wants one names its home. */
+    private static Map<String, String> isolated(Map<String, String> env) {
+        Map<String, String> copy = new HashMap<>(env);
+        copy.putIfAbsent("CLAMBAKE_HOME", UNUSABLE_HOME);
+        return copy;
     }
 
     /** A shell on {@code host} in {@code dir}, configured for {@code db} with schema {@code clambake}. */
