@@ -25,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {
             RegisterCommand.class, HeartbeatCommand.class, StatusCommand.class, SendCommand.class,
             InboxCommand.class, ReadCommand.class, RememberCommand.class, RecallCommand.class,
-            UpdateMemoryCommand.class, LogCommand.class, DeregisterCommand.class, CleanupCommand.class})
+            UpdateMemoryCommand.class, LogCommand.class, DeregisterCommand.class, CleanupCommand.class,
+            HookCommand.class})
 public final class Clambake implements Callable<Integer> {
     private final Environment environment;
 

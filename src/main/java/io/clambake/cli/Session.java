@@ -1,5 +1,6 @@
 package io.clambake.cli;
 
+import io.clambake.config.DatabaseSettings;
 import io.clambake.config.Environment;
 import io.clambake.config.SettingsResolver;
 import io.clambake.db.Database;
@@ -21,6 +22,7 @@ import java.util.Optional;
 final class Session implements AutoCloseable {
     private final Environment env;
     private final CommonOptions options;
+    private String parameters;
     private Connection connection;
 
     Session(Environment env, CommonOptions options) {
@@ -34,9 +36,19 @@ final class Session implements AutoCloseable {
 
     Connection db() {
         if (connection == null) {
-            connection = Database.open(new SettingsResolver(env).resolve(options.dbUrl));
+            connection = Database.open(settings());
         }
         return connection;
+    }
+
+    DatabaseSettings settings() {
+        DatabaseSettings settings = new SettingsResolver(env).resolve(options.dbUrl);
+        return parameters == null ? settings : settings.withParameters(parameters);
+    }
+
+    /** Driver parameters (such as short timeouts) for the connection this session opens, over the URL's. */
+    void parameters(String parameters) {
+        this.parameters = parameters;
     }
 
     /** The calling instance, which must be registered and live; its last-seen time is refreshed. */
