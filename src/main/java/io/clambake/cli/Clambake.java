@@ -1,6 +1,7 @@
 package io.clambake.cli;
 
 import io.clambake.config.Environment;
+import io.clambake.db.ConnectionSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,24 +27,39 @@ import picocli.CommandLine.Model.CommandSpec;
             RegisterCommand.class, HeartbeatCommand.class, StatusCommand.class, SendCommand.class,
             InboxCommand.class, ReadCommand.class, RememberCommand.class, RecallCommand.class,
             UpdateMemoryCommand.class, LogCommand.class, DeregisterCommand.class, CleanupCommand.class,
-            HookCommand.class})
+            HookCommand.class, McpCommand.class})
 public final class Clambake implements Callable<Integer> {
     private final Environment environment;
+    private final ConnectionSource pool;
 
     @Spec
     CommandSpec spec;
 
     public Clambake(Environment environment) {
+        this(environment, null);
+    }
+
+    /** A command line whose verbs take connections from {@code pool} (the MCP server's). */
+    Clambake(Environment environment, ConnectionSource pool) {
         this.environment = environment;
+        this.pool = pool;
     }
 
     Environment environment() {
         return environment;
     }
 
+    ConnectionSource pool() {
+        return pool;
+    }
+
     /** The configured command line; {@code execute(args)} returns the exit code. */
     public static CommandLine commandLine(Environment environment) {
-        CommandLine commandLine = new CommandLine(new Clambake(environment));
+        return commandLine(environment, null);
+    }
+
+    static CommandLine commandLine(Environment environment, ConnectionSource pool) {
+        CommandLine commandLine = new CommandLine(new Clambake(environment, pool));
         ExitCodes exitCodes = new ExitCodes();
         commandLine.setExecutionExceptionHandler(exitCodes);
         commandLine.setExitCodeExceptionMapper(exitCodes);

@@ -3,6 +3,7 @@ package io.clambake.cli;
 import io.clambake.config.DatabaseSettings;
 import io.clambake.config.Environment;
 import io.clambake.config.SettingsResolver;
+import io.clambake.db.ConnectionSource;
 import io.clambake.db.Database;
 import io.clambake.db.InstanceDao;
 import io.clambake.domain.ClambakeException;
@@ -17,17 +18,20 @@ import java.util.Optional;
 
 /**
  * One command's view of the database and of who is calling. The connection opens on first use,
- * so a command that fails on its input never touches the network.
+ * so a command that fails on its input never touches the network. In a long-lived process the
+ * connection comes from its pool instead.
  */
 final class Session implements AutoCloseable {
     private final Environment env;
     private final CommonOptions options;
+    private final ConnectionSource pool;
     private String parameters;
     private Connection connection;
 
-    Session(Environment env, CommonOptions options) {
+    Session(Environment env, CommonOptions options, ConnectionSource pool) {
         this.env = env;
         this.options = options;
+        this.pool = pool;
     }
 
     Environment env() {
@@ -36,7 +40,7 @@ final class Session implements AutoCloseable {
 
     Connection db() {
         if (connection == null) {
-            connection = Database.open(settings());
+            connection = pool != null ? pool.connect() : Database.open(settings());
         }
         return connection;
     }
