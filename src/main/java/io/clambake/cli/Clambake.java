@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
             RegisterCommand.class, HeartbeatCommand.class, StatusCommand.class, SendCommand.class,
             InboxCommand.class, ReadCommand.class, RememberCommand.class, RecallCommand.class,
             UpdateMemoryCommand.class, LogCommand.class, DeregisterCommand.class, CleanupCommand.class,
-            HookCommand.class, McpCommand.class})
+            InitCommand.class, HookCommand.class, McpCommand.class})
 public final class Clambake implements Callable<Integer> {
     private final Environment environment;
     private final ConnectionSource pool;

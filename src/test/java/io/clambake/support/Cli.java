@@ -20,12 +20,20 @@ import picocli.CommandLine;
 public final class Cli {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    private static final Path NO_HOME = Path.of("/nonexistent-home");
+
     private final Map<String, String> env;
     private final Path cwd;
+    private final Path home;
 
     public Cli(Map<String, String> env, Path cwd) {
+        this(env, cwd, NO_HOME);
+    }
+
+    private Cli(Map<String, String> env, Path cwd, Path home) {
         this.env = Map.copyOf(env);
         this.cwd = cwd;
+        this.home = home;
     }
 
     /** A shell on {@code host} in {@code dir}, configured for {@code db} with schema {@code clambake}. */
@@ -38,7 +46,12 @@ public final class Cli {
     }
 
     public Cli in(String dir) {
-        return new Cli(env, Path.of(dir));
+        return new Cli(env, Path.of(dir), home);
+    }
+
+    /** The same shell with {@code home} as the user's home directory. */
+    public Cli home(Path home) {
+        return new Cli(env, cwd, home);
     }
 
     public Cli with(String name, String value) {
@@ -48,7 +61,7 @@ public final class Cli {
         } else {
             copy.put(name, value);
         }
-        return new Cli(copy, cwd);
+        return new Cli(copy, cwd, home);
     }
 
     public Result run(String... args) {
@@ -56,7 +69,7 @@ public final class Cli {
     }
 
     public Result runWithStdin(String stdin, String... args) {
-        Environment environment = new Environment(env, cwd, Path.of("/nonexistent-home"),
+        Environment environment = new Environment(env, cwd, home,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         CommandLine commandLine = Clambake.commandLine(environment);
         StringWriter out = new StringWriter();
