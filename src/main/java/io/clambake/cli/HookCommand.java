@@ -162,7 +162,7 @@ final class HookCommand extends Verb {
             }
         }
         List<String> launcher = Launcher.detect();
-        return launcher.equals(List.of("clambake")) ? null : Launcher.shell(launcher);
+        return launcher.equals(List.of("clambake")) ? null : Launcher.shell(Launcher.forShortRuns(launcher));
     }
 
     private static String sessionId(HookPayload payload) {

@@ -55,7 +55,8 @@ final class InitCommand extends Verb {
         String projectName = project != null ? Rules.project(project) : global ? null : ProjectNames.guess(base);
         List<String> command = launcher != null ? List.of(launcher.strip().split("\\s+")) : Launcher.detect();
         List<String> projectArgs = projectName == null ? List.of() : List.of("--project", projectName);
-        String hook = Launcher.shell(concat(command, List.of("hook"), projectArgs));
+        List<String> shortRuns = launcher != null ? command : Launcher.forShortRuns(command);
+        String hook = Launcher.shell(concat(shortRuns, List.of("hook"), projectArgs));
         List<String> mcpArgs = concat(command.subList(1, command.size()), List.of("mcp"), projectArgs);
         Path claudeDir = global ? claudeConfigDir() : base.resolve(".claude");
         Path mcpFile = global ? userMcpConfig() : base.resolve(".mcp.json");

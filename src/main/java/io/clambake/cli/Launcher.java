@@ -29,6 +29,20 @@ final class Launcher {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
     }
 
+    /**
+     * The launcher for one-shot runs (hooks, the agent's commands): a plain {@code java -jar}
+     * gets C1 only and the serial collector, which start a short JVM sooner on few cores.
+     */
+    static List<String> forShortRuns(List<String> launcher) {
+        if (launcher.size() < 3 || !"-jar".equals(launcher.get(1))) {
+            return launcher;
+        }
+        List<String> words = new ArrayList<>(launcher.subList(0, 1));
+        words.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        words.addAll(launcher.subList(1, launcher.size()));
+        return words;
+    }
+
     /** The jar this class was loaded from, or null when it runs from a classes directory (tests, IDEs). */
     private static Path runningJar() {
         try {
