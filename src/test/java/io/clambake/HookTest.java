@@ -61,6 +61,40 @@ class HookTest extends DatabaseTest {
     }
 
     @Test
+    void aBriefingWithEveryListOverflowingStaysCompact() {
+        String longText = "x".repeat(400);
+        for (int i = 0; i < 10; i++) {
+            Cli peer = shell("h12", "/work/s12/peer-" + i + "-" + "d".repeat(30));
+            register(peer, "demo");
+            assertEquals(0, peer.run("heartbeat", "--task", "task " + i + " " + longText).code());
+        }
+        Cli sender = shell("h12", "/work/s12/peer-0-" + "d".repeat(30));
+        for (int i = 0; i < 7; i++) {
+            send(sender, "@all", "blocker", "blocker " + i + " " + "s".repeat(150));
+            assertEquals(0, sender.run("remember", "--type", "gotcha", "--title", "memory " + i + " " + "t".repeat(150),
+                    "--content", longText).code());
+        }
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, sender.run("remember", "--global", "--type", "lesson", "--title", "lesson " + i,
+                    "--content", longText).code());
+        }
+        Cli claude = shell("h12", "/work/s12/alpha");
+        hook(claude, "session-start", "s12", "/work/s12/alpha");
+        for (int i = 0; i < 10; i++) {
+            send(sender, nameOf(claude), "warning", "warning " + i + " " + "w".repeat(150));
+        }
+
+        String briefing = context(hook(claude, "session-start-compact", "s12", "/work/s12/alpha"));
+
+        System.out.println("a briefing with every list at its cap: " + briefing.length() + " characters");
+        assertTrue(briefing.length() < 6_000, briefing.length() + " characters:\n" + briefing);
+        assertTrue(briefing.contains("+2 more (clambake status)"), briefing);
+        assertTrue(briefing.contains("+2 more (clambake inbox)"), briefing);
+        assertTrue(briefing.contains("+2 more (clambake recall)"), briefing);
+        assertTrue(briefing.lines().allMatch(line -> line.length() <= 400), briefing);
+    }
+
+    @Test
     void compactionAndResumeBriefAgainWithoutRegisteringTwice() throws Exception {
         Cli other = shell("h2", "/work/s2/other");
         register(other, "demo");

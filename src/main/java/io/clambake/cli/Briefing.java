@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 /**
  * The text hooks put into an agent's context: short factual lines, each list capped with a
  * "+N more" line naming the command that shows the rest. Claude Code cuts context at 10,000
- * characters; a full briefing stays near 3,000 even with every list at its cap.
+ * characters; a briefing with every list overflowing comes to about 5,100.
  */
 final class Briefing {
     static final int LIVE = 8;
