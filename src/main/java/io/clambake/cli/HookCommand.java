@@ -136,21 +136,29 @@ final class HookCommand extends Verb {
         return Briefing.reminder(me, new MessageDao(session.db()).remind(me, sessionId(payload), limit, false), now());
     }
 
-    /** Later shell commands of the session see CLAMBAKE_INSTANCE through the file Claude Code names. */
-    private boolean persistIdentity(Instance me) throws IOException {
+    /**
+     * Later shell commands of the session see CLAMBAKE_INSTANCE through the file Claude Code names.
+     * A file it cannot write costs that convenience only: the registration stands.
+     */
+    private boolean persistIdentity(Instance me) {
         String file = environment().get("CLAUDE_ENV_FILE");
         if (file == null) {
             return false;
         }
         Path path = Path.of(file);
         String line = "export CLAMBAKE_INSTANCE=" + me.name();
-        String existing = Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : "";
-        if (!existing.lines().toList().contains(line)) {
-            String separator = existing.isEmpty() || existing.endsWith("\n") ? "" : "\n";
-            Files.writeString(path, separator + line + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        try {
+            String existing = Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : "";
+            if (!existing.lines().toList().contains(line)) {
+                String separator = existing.isEmpty() || existing.endsWith("\n") ? "" : "\n";
+                Files.writeString(path, separator + line + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("clambake hook: cannot write CLAUDE_ENV_FILE " + file + ": " + e);
+            return false;
         }
-        return true;
     }
 
     /** The agent's shell has no alias for clambake; when no clambake is on its PATH, say how to run it. */
