@@ -2,6 +2,7 @@ package io.clambake.cli;
 
 import io.clambake.config.Environment;
 import io.clambake.db.ConnectionSource;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Who is calling: --as NAME, else $CLAMBAKE_INSTANCE, else the instance registered on this host",
             "for the current directory or its nearest registered parent directory.",
-            "Database: --db-url, else $CLAMBAKE_DB_URL, else url= in ~/.config/clambake/config.properties."},
+            "Database: --db-url, else $CLAMBAKE_DB_URL, else url= in the config file",
+            "(~/.config/clambake/config.properties), else Clambake's own PostgreSQL,",
+            "started on first use and shared by all your commands on this machine",
+            "('clambake server --help')."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -22,13 +26,14 @@ import picocli.CommandLine.Model.CommandSpec;
             "2:invalid usage or input",
             "3:unknown id or name",
             "4:caller not registered (register first)",
-            "5:database unreachable, not configured, or login refused"},
-        subcommands = {
+            "5:database unreachable or login refused, or the embedded server cannot start"})
+public final class Clambake implements Callable<Integer> {
+    private static final List<Class<?>> VERBS = List.of(
             RegisterCommand.class, HeartbeatCommand.class, StatusCommand.class, SendCommand.class,
             InboxCommand.class, ReadCommand.class, RememberCommand.class, RecallCommand.class,
             UpdateMemoryCommand.class, LogCommand.class, DeregisterCommand.class, CleanupCommand.class,
-            InitCommand.class, HookCommand.class, McpCommand.class})
-public final class Clambake implements Callable<Integer> {
+            ServerCommand.class, InitCommand.class, HookCommand.class, McpCommand.class);
+
     private final Environment environment;
     private final ConnectionSource pool;
 
@@ -53,13 +58,22 @@ public final class Clambake implements Callable<Integer> {
         return pool;
     }
 
-    /** The configured command line; {@code execute(args)} returns the exit code. */
-    public static CommandLine commandLine(Environment environment) {
-        return commandLine(environment, null);
+    /**
+     * The command line for these arguments; {@code execute(args)} returns the exit code. picocli
+     * builds a model of every command it is given by reflection, so when the first argument names
+     * a verb only that verb is added: the rest would cost start-up time and never run.
+     */
+    public static CommandLine commandLine(Environment environment, String... args) {
+        return commandLine(environment, (ConnectionSource) null, args);
     }
 
-    static CommandLine commandLine(Environment environment, ConnectionSource pool) {
+    static CommandLine commandLine(Environment environment, ConnectionSource pool, String... args) {
         CommandLine commandLine = new CommandLine(new Clambake(environment, pool));
+        String first = args.length == 0 ? "" : args[0];
+        List<Class<?>> verbs = VERBS.stream().filter(v -> v.getAnnotation(Command.class).name().equals(first)).toList();
+        for (Class<?> verb : verbs.isEmpty() ? VERBS : verbs) {
+            commandLine.addSubcommand(verb);
+        }
         ExitCodes exitCodes = new ExitCodes();
         commandLine.setExecutionExceptionHandler(exitCodes);
         commandLine.setExitCodeExceptionMapper(exitCodes);

@@ -32,8 +32,7 @@ final class ExitCodes implements IExecutionExceptionHandler, IExitCodeExceptionM
             if (Database.isConnectionFailure(e)) {
                 return UNAVAILABLE;
             }
-            return e.getSQLState() != null && e.getSQLState().startsWith("22") || "23514".equals(e.getSQLState())
-                    ? USAGE : OTHER;
+            return Database.isInputRejected(e) ? USAGE : OTHER;
         }
         return OTHER;
     }

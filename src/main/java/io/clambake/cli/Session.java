@@ -6,6 +6,7 @@ import io.clambake.config.SettingsResolver;
 import io.clambake.db.ConnectionSource;
 import io.clambake.db.Database;
 import io.clambake.db.InstanceDao;
+import io.clambake.server.EmbeddedServer;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.Failure;
 import io.clambake.domain.Instance;
@@ -46,7 +47,8 @@ final class Session implements AutoCloseable {
     }
 
     DatabaseSettings settings() {
-        DatabaseSettings settings = new SettingsResolver(env).resolve(options.dbUrl);
+        DatabaseSettings settings = new SettingsResolver(env)
+                .resolve(options.dbUrl, schema -> new EmbeddedServer(env).connectionSettings(schema));
         return parameters == null ? settings : settings.withParameters(parameters);
     }
 

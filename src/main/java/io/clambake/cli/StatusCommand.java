@@ -1,5 +1,6 @@
 package io.clambake.cli;
 
+import io.clambake.db.Database;
 import io.clambake.db.InstanceDao;
 import io.clambake.db.LogDao;
 import io.clambake.db.MessageDao;
@@ -8,8 +9,6 @@ import io.clambake.domain.LogEntry;
 import io.clambake.domain.Message;
 import io.clambake.domain.Rules;
 import java.io.PrintWriter;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -42,10 +41,11 @@ final class StatusCommand extends Verb {
         }
         Duration threshold = Rules.duration("--stale-after", staleAfter);
         Optional<Instance> me = session.meIfRegistered();
+        // Staleness is judged by the database clock, the one every last-seen time was written with.
         List<Instance> live = new InstanceDao(session.db()).live(project);
         List<Message> messages = new MessageDao(session.db()).recent(project, limit);
         List<LogEntry> log = new LogDao(session.db()).recent(project, limit);
-        OffsetDateTime now = databaseNow(session);
+        OffsetDateTime now = Database.now(session.db());
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("me", me.map(Instance::name).orElse(null));
@@ -82,13 +82,5 @@ final class StatusCommand extends Verb {
         }
         entries.print(out);
         return ExitCodes.OK;
-    }
-
-    /** Staleness is judged by the database clock, the one every last-seen time was written with. */
-    private static OffsetDateTime databaseNow(Session session) throws Exception {
-        try (Statement st = session.db().createStatement(); ResultSet rs = st.executeQuery("SELECT now()")) {
-            rs.next();
-            return rs.getObject(1, OffsetDateTime.class);
-        }
     }
 }

@@ -138,7 +138,7 @@ final class ToolServer {
     private Run run(List<String> args) {
         List<String> full = new ArrayList<>(args);
         full.addAll(1, List.of("--json", "--as", me.name()));
-        CommandLine commandLine = Clambake.commandLine(env, pool);
+        CommandLine commandLine = Clambake.commandLine(env, pool, full.toArray(String[]::new));
         StringWriter out = new StringWriter();
         StringWriter errors = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));

@@ -13,9 +13,11 @@ import java.util.Map;
  */
 public record Environment(Map<String, String> variables, Path cwd, Path home, InputStream stdin) {
 
+    /** The home directory is $HOME when set, as for any Unix tool; Java's user.home ignores it. */
     public static Environment ofProcess() {
+        String home = System.getenv("HOME");
         return new Environment(System.getenv(), Path.of("").toAbsolutePath(),
-                Path.of(System.getProperty("user.home")), System.in);
+                Path.of(home == null || home.isEmpty() ? System.getProperty("user.home") : home), System.in);
     }
 
     public String get(String name) {

@@ -1,7 +1,6 @@
 package io.clambake.config;
 
 import io.clambake.domain.ClambakeException;
-import io.clambake.domain.Failure;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -12,11 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Finds the database: {@code --db-url}, then {@code CLAMBAKE_DB_URL}, then the config file.
+ * Finds the database: {@code --db-url}, then {@code CLAMBAKE_DB_URL}, then the config file, and
+ * with none of them Clambake's embedded server, started when it is not running.
  * The password: in the URL, then {@code CLAMBAKE_DB_PASSWORD}, {@code PGPASSWORD}, the config
  * file, and last {@code ~/.pgpass} (read by the driver when no password is set).
  */
@@ -35,17 +37,27 @@ public final class SettingsResolver {
         return explicit != null ? Path.of(explicit) : env.configDir().resolve("config.properties");
     }
 
-    public DatabaseSettings resolve(String dbUrlOption) {
+    /** Where the database URL comes from, or empty when none is configured and the embedded server is used. */
+    public Optional<String> urlSource(String dbUrlOption) {
+        if (dbUrlOption != null) {
+            return Optional.of("--db-url");
+        }
+        if (env.get("CLAMBAKE_DB_URL") != null) {
+            return Optional.of("CLAMBAKE_DB_URL");
+        }
+        return readConfigFile().getProperty("url") != null ? Optional.of(configFile().toString()) : Optional.empty();
+    }
+
+    /** {@code whenNoneConfigured} gets the schema and supplies the database (the embedded server). */
+    public DatabaseSettings resolve(String dbUrlOption, Function<String, DatabaseSettings> whenNoneConfigured) {
         Properties file = readConfigFile();
         String url = firstNonNull(dbUrlOption, env.get("CLAMBAKE_DB_URL"), file.getProperty("url"));
-        if (url == null) {
-            throw new ClambakeException(Failure.DATABASE_UNAVAILABLE, "no database configured: set CLAMBAKE_DB_URL="
-                    + "postgresql://USER@HOST:5432/DB (password in CLAMBAKE_DB_PASSWORD or ~/.pgpass), or put url=... in "
-                    + configFile());
-        }
         String schema = firstNonNull(env.get("CLAMBAKE_SCHEMA"), file.getProperty("schema"), DEFAULT_SCHEMA);
         if (!SCHEMA.matcher(schema).matches()) {
             throw ClambakeException.invalid("invalid schema name '" + schema + "' (lower-case letters, digits and '_')");
+        }
+        if (url == null) {
+            return whenNoneConfigured.apply(schema);
         }
         DatabaseSettings parsed = parse(url, schema);
         if (parsed.password() != null) {
@@ -92,7 +104,7 @@ public final class SettingsResolver {
                 }
             }
         }
-        String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceFirst("^/", "");
         String database = path.isEmpty() ? (user != null ? user : "postgres") : decode(path);
         int port = uri.getPort() < 0 ? 5432 : uri.getPort();
         return new DatabaseSettings(uri.getHost(), port, database, user, password, String.join("&", extra), schema);
@@ -100,7 +112,7 @@ public final class SettingsResolver {
 
     /** The URL with any password replaced, for error messages about a URL we could not parse. */
     static String redact(String url) {
-        return url.replaceAll("(://[^:/@]*:)[^@]*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+        return url.replaceAll("(://[^:/@]*:).*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
     private Properties readConfigFile() {

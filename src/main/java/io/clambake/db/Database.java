@@ -6,6 +6,7 @@ import io.clambake.domain.Failure;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 
 /** Opens the one connection a short-lived command needs, with the schema brought up to date. */
 public final class Database {
@@ -34,11 +35,26 @@ public final class Database {
         }
     }
 
+    /** The database's clock, which wrote every stored time: ages computed from it need no synced JVM clock. */
+    public static OffsetDateTime now(Connection connection) throws SQLException {
+        return Sql.one(connection, "SELECT now() AS now", rs -> Sql.time(rs, "now")).orElseThrow();
+    }
+
     /** True for errors that mean "cannot reach or log in to the database", not "bad statement". */
     public static boolean isConnectionFailure(SQLException e) {
         String state = e.getSQLState();
         return state == null || state.startsWith("08") || state.startsWith("28") || state.equals("3D000")
                 || state.startsWith("57P");
+    }
+
+    /**
+     * True when the server refused a value (a CHECK constraint, a malformed number or date): bad
+     * input, not a bug. The driver's own errors in these classes are bugs and stay exit 1.
+     */
+    public static boolean isInputRejected(SQLException e) {
+        String state = e.getSQLState();
+        boolean fromServer = e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null;
+        return fromServer && state != null && (state.startsWith("22") || state.equals("23514"));
     }
 
     public static ClambakeException unavailable(DatabaseSettings settings, SQLException e) {

@@ -8,12 +8,17 @@ import io.clambake.domain.MemoryType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 public final class MemoryDao {
     private static final String COLUMNS = """
             m.id, m.scope, m.project, m.type, m.title, m.content, m.status, a.name AS author,
             m.created_at, m.updated_at""";
+
+    /** A listing without a search counts its matches only this far: the count must stay cheap. */
+    public static final int COUNT_CAP = 1000;
 
     private final Connection connection;
 
@@ -43,27 +48,19 @@ public final class MemoryDao {
 
     /** Newest first; with a search, best full-text match first (title weighs more than content). */
     public Page recall(Query q) throws SQLException {
-        String[] statuses = q.statuses().stream().map(MemoryStatus::label).toArray(String[]::new);
+        // The scope is spelled out rather than bound so that the planner can use the partial
+        // index of project memories; both fragments are constants.
+        boolean global = q.scope() == MemoryScope.GLOBAL;
+        String filter = (global ? "m.scope = 'global'" : "m.scope = 'project' AND m.project = ?")
+                + " AND (?::text IS NULL OR m.type = ?) AND m.status = ANY (?)";
         String type = q.type() == null ? null : q.type().label();
-        String filter = """
-                m.scope = ? AND (m.scope = 'global' OR m.project = ?)
-                AND (?::text IS NULL OR m.type = ?) AND m.status = ANY (?)""";
-        long[] total = {0};
-        Sql.RowMapper<Memory> counting = rs -> {
-            total[0] = rs.getLong("total");
-            return map(rs);
-        };
-        List<Memory> rows;
-        if (q.search() == null) {
-            String sql = """
-                    SELECT %s, NULL::float8 AS rank, count(*) OVER () AS total
-                      FROM memories m JOIN instances a ON a.id = m.author_id
-                     WHERE %s
-                     ORDER BY m.id DESC
-                     LIMIT ?
-                    """.formatted(COLUMNS, filter);
-            rows = Sql.list(connection, sql, counting, q.scope().label(), q.project(), type, type, statuses, q.limit());
-        } else {
+        List<Object> params = new ArrayList<>();
+        if (!global) {
+            params.add(q.project());
+        }
+        params.addAll(Arrays.asList(type, type, q.statuses().stream().map(MemoryStatus::label).toArray(String[]::new)));
+
+        if (q.search() != null) {
             String sql = """
                     SELECT %s, ts_rank(m.search, query) AS rank, count(*) OVER () AS total
                       FROM memories m JOIN instances a ON a.id = m.author_id,
@@ -72,10 +69,35 @@ public final class MemoryDao {
                      ORDER BY rank DESC, m.id DESC
                      LIMIT ?
                     """.formatted(COLUMNS, filter);
-            rows = Sql.list(connection, sql, counting, q.search(), q.scope().label(), q.project(), type, type,
-                    statuses, q.limit());
+            long[] total = {0};
+            List<Memory> rows = Sql.list(connection, sql, rs -> {
+                total[0] = rs.getLong("total");
+                return map(rs);
+            }, concat(List.of(q.search()), params, List.of(q.limit())));
+            return new Page(rows, total[0]);
         }
-        return new Page(rows, total[0]);
+        String sql = """
+                SELECT %s, NULL::float8 AS rank
+                  FROM memories m JOIN instances a ON a.id = m.author_id
+                 WHERE %s
+                 ORDER BY m.id DESC
+                 LIMIT ?
+                """.formatted(COLUMNS, filter);
+        List<Memory> rows = Sql.list(connection, sql, MemoryDao::map, concat(params, List.of(q.limit())));
+        String count = """
+                SELECT count(*) AS total FROM (SELECT 1 FROM memories m WHERE %s LIMIT %d) AS capped
+                """.formatted(filter, COUNT_CAP);
+        long total = Sql.one(connection, count, rs -> rs.getLong("total"), params.toArray()).orElse(0L);
+        return new Page(rows, total);
+    }
+
+    @SafeVarargs
+    private static Object[] concat(List<Object>... parts) {
+        List<Object> all = new ArrayList<>();
+        for (List<Object> part : parts) {
+            all.addAll(part);
+        }
+        return all.toArray();
     }
 
     /** Changes the given fields (nulls keep what is there) and stamps the update time. */

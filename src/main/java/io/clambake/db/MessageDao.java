@@ -20,18 +20,19 @@ public final class MessageDao {
             JOIN instances s ON s.id = m.sender_id
             LEFT JOIN instances r ON r.id = m.recipient_id""";
     /**
-     * Ids of unexpired messages for reader ?1 (project ?2, registered since ?3) that it has not
-     * read. Broadcasts count from the reader's first registration, as a mailing list does.
+     * Ids of live messages for reader ?1 (project ?4, registered since ?3), read or not. Broadcasts
+     * count from the reader's first registration, as a mailing list does. Each branch starts from
+     * its own partial index, so the cost follows the reader's live mail, not the table's size.
      */
-    private static final String UNREAD_IDS = """
+    private static final String VISIBLE_IDS = """
             SELECT id FROM messages
-             WHERE audience = 'direct' AND recipient_id = ?
+             WHERE audience = 'direct' AND recipient_id = ? AND expires_at > now()
             UNION ALL
             SELECT id FROM messages
-             WHERE audience = 'all' AND sender_id <> ? AND created_at >= ?
+             WHERE audience = 'all' AND expires_at > now() AND sender_id <> ? AND created_at >= ?
             UNION ALL
             SELECT id FROM messages
-             WHERE audience = 'project' AND project = ? AND sender_id <> ? AND created_at >= ?""";
+             WHERE audience = 'project' AND project = ? AND expires_at > now() AND sender_id <> ? AND created_at >= ?""";
 
     private final Connection connection;
 
@@ -61,20 +62,19 @@ public final class MessageDao {
     /** The reader's unread messages, newest first, and how many there are in all. */
     public Page unread(Instance reader, int limit) throws SQLException {
         String sql = """
-                WITH unread AS (%s)
-                SELECT %s, NULL::timestamptz AS read_at, count(*) OVER () AS total
-                  FROM messages m %s
-                 WHERE m.id IN (SELECT id FROM unread)
-                   AND m.expires_at > now()
-                   AND NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = m.id)
+                WITH unread AS MATERIALIZED (
+                    SELECT v.id FROM (%s) AS v
+                     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)),
+                page AS (SELECT id FROM unread ORDER BY id DESC LIMIT ?)
+                SELECT %s, NULL::timestamptz AS read_at, (SELECT count(*) FROM unread) AS total
+                  FROM page p JOIN messages m ON m.id = p.id %s
                  ORDER BY m.id DESC
-                 LIMIT ?
-                """.formatted(UNREAD_IDS, COLUMNS, JOINS);
+                """.formatted(VISIBLE_IDS, COLUMNS, JOINS);
         long[] total = {0};
         List<Message> messages = Sql.list(connection, sql, rs -> {
             total[0] = rs.getLong("total");
             return map(rs);
-        }, unreadParams(reader, reader.id(), limit));
+        }, visibleParams(reader, reader.id(), limit));
         return new Page(messages, total[0]);
     }
 
@@ -88,15 +88,12 @@ public final class MessageDao {
      */
     public Page remind(Instance reader, String sessionId, int limit, boolean again) throws SQLException {
         String sql = """
-                WITH unread AS (%s),
-                pending AS (
+                WITH pending AS MATERIALIZED (
                     SELECT m.id, m.type IN ('blocker', 'warning') AS urgent
-                      FROM messages m
-                     WHERE m.id IN (SELECT id FROM unread)
-                       AND m.expires_at > now()
-                       AND NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = m.id)
+                      FROM (%s) AS v JOIN messages m ON m.id = v.id
+                     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)
                        AND (? OR NOT EXISTS (SELECT 1 FROM shown_messages sm
-                                              WHERE sm.session_id = ? AND sm.message_id = m.id))),
+                                              WHERE sm.session_id = ? AND sm.message_id = v.id))),
                 picked AS (
                     SELECT id FROM pending ORDER BY urgent DESC, id DESC LIMIT ?),
                 shown AS (
@@ -105,22 +102,22 @@ public final class MessageDao {
                     ON CONFLICT DO NOTHING
                     RETURNING message_id AS id)
                 SELECT %s, NULL::timestamptz AS read_at, (SELECT count(*) FROM pending) AS total
-                  FROM messages m %s
-                 WHERE m.id IN (SELECT id FROM %s)
+                  FROM %s p JOIN messages m ON m.id = p.id %s
                  ORDER BY m.type IN ('blocker', 'warning') DESC, m.id DESC
-                """.formatted(UNREAD_IDS, COLUMNS, JOINS, again ? "picked" : "shown");
+                """.formatted(VISIBLE_IDS, COLUMNS, again ? "picked" : "shown", JOINS);
         long[] total = {0};
         List<Message> messages = Sql.list(connection, sql, rs -> {
             total[0] = rs.getLong("total");
             return map(rs);
-        }, unreadParams(reader, reader.id(), again, sessionId, limit, sessionId));
+        }, visibleParams(reader, reader.id(), again, sessionId, limit, sessionId));
         return new Page(messages, total[0]);
     }
 
     /**
-     * Unexpired blockers from others addressed to the reader, read or not, newest first, and how
-     * many there are. Unlike the inbox this includes broadcasts from before the reader first
-     * registered: a newcomer needs to know what is blocked right now.
+     * Live blockers from others addressed to the reader, read or not, newest first, and how many
+     * there are. Unlike the inbox this includes broadcasts from before the reader first
+     * registered: a newcomer needs to know what is blocked right now. Blockers are few, and their
+     * partial index keeps this from reading the other messages.
      */
     public Page blockers(Instance reader, int limit) throws SQLException {
         String sql = """
@@ -142,7 +139,9 @@ public final class MessageDao {
 
     /**
      * Shows one message to the reader and marks it read for this reader only. The mark is one
-     * insert with ON CONFLICT DO NOTHING, so racing reads keep the first read time.
+     * upsert that leaves an existing read time as it is: a racing second read waits for the
+     * first, then returns the first's read time (a DO NOTHING would return nothing, and a
+     * look-up in the same statement could not see a mark committed after it began).
      * The reader may also look at messages it sent itself, without marking them.
      */
     public Optional<Read> read(Instance reader, long id) throws SQLException {
@@ -156,17 +155,15 @@ public final class MessageDao {
                 mark AS (
                     INSERT INTO message_reads (message_id, reader_id)
                     SELECT id, ? FROM target WHERE addressed
-                    ON CONFLICT DO NOTHING
-                    RETURNING read_at)
-                SELECT %s,
-                       coalesce((SELECT read_at FROM mark),
-                                (SELECT read_at FROM message_reads WHERE reader_id = ? AND message_id = m.id)) AS read_at,
-                       EXISTS (SELECT 1 FROM mark) AS first_read
+                    ON CONFLICT (reader_id, message_id) DO UPDATE SET read_at = message_reads.read_at
+                    RETURNING read_at, (xmax = 0) AS first_read)
+                SELECT %s, (SELECT read_at FROM mark) AS read_at,
+                       coalesce((SELECT first_read FROM mark), false) AS first_read
                   FROM messages m JOIN target t ON t.id = m.id %s
                  WHERE t.addressed OR m.sender_id = ?
                 """.formatted(COLUMNS, JOINS);
         return Sql.one(connection, sql, rs -> new Read(map(rs), rs.getBoolean("first_read")),
-                reader.id(), reader.project(), id, reader.id(), reader.id(), reader.id());
+                reader.id(), reader.project(), id, reader.id(), reader.id());
     }
 
     public record Read(Message message, boolean firstRead) {
@@ -178,12 +175,11 @@ public final class MessageDao {
      */
     public Optional<Read> readNext(Instance reader) throws SQLException {
         String sql = """
-                WITH next AS (
-                    SELECT m.id FROM messages m
-                     WHERE m.id IN (%s)
-                       AND m.expires_at > now()
-                       AND NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = m.id)
-                     ORDER BY m.id
+                WITH visible AS MATERIALIZED (%s),
+                next AS (
+                    SELECT v.id FROM visible v
+                     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)
+                     ORDER BY v.id
                      LIMIT 1),
                 mark AS (
                     INSERT INTO message_reads (message_id, reader_id)
@@ -191,11 +187,11 @@ public final class MessageDao {
                     ON CONFLICT DO NOTHING
                     RETURNING message_id)
                 SELECT (SELECT id FROM next) AS candidate, (SELECT message_id FROM mark) AS claimed
-                """.formatted(UNREAD_IDS);
+                """.formatted(VISIBLE_IDS);
         while (true) {
             Long[] outcome = Sql.one(connection, sql,
                     rs -> new Long[] {Sql.nullableLong(rs, "candidate"), Sql.nullableLong(rs, "claimed")},
-                    unreadParams(reader, reader.id())).orElseThrow();
+                    visibleParams(reader, reader.id(), reader.id())).orElseThrow();
             if (outcome[0] == null) {
                 return Optional.empty();
             }
@@ -239,7 +235,7 @@ public final class MessageDao {
         return total;
     }
 
-    private static Object[] unreadParams(Instance reader, Object... tail) {
+    private static Object[] visibleParams(Instance reader, Object... tail) {
         Object[] head = {reader.id(), reader.id(), reader.registeredAt(), reader.project(), reader.id(),
                 reader.registeredAt()};
         Object[] all = new Object[head.length + tail.length];

@@ -24,8 +24,20 @@ public final class SchemaMigrator {
     }
 
     static void ensureCurrent(Connection connection, DatabaseSettings settings) throws SQLException {
-        if (currentVersion(connection) < LATEST_VERSION) {
-            migrate(settings);
+        if (currentVersion(connection) >= LATEST_VERSION) {
+            return;
+        }
+        // Flyway's own lock covers migrating but not creating the schema, where concurrent first
+        // runs collide and Flyway retries after a second. One lock per schema serialises both.
+        long lock = ("clambake schema " + settings.schema()).hashCode();
+        Sql.one(connection, "SELECT pg_advisory_lock(?)", rs -> true, lock);
+        try {
+            if (currentVersion(connection) < LATEST_VERSION) {
+                Sql.update(connection, "CREATE SCHEMA IF NOT EXISTS \"" + settings.schema() + "\"");
+                migrate(settings);
+            }
+        } finally {
+            Sql.one(connection, "SELECT pg_advisory_unlock(?)", rs -> true, lock);
         }
     }
 
@@ -46,7 +58,6 @@ public final class SchemaMigrator {
         }
     }
 
-    /** Flyway takes a PostgreSQL advisory lock, so many first commands at once migrate once. */
     static void migrate(DatabaseSettings settings) {
         FLYWAY_LOG.setLevel(Level.WARNING);
         org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
@@ -65,7 +76,6 @@ public final class SchemaMigrator {
                     .dataSource(dataSource)
                     .schemas(settings.schema())
                     .defaultSchema(settings.schema())
-                    .createSchemas(true)
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();

@@ -19,6 +19,8 @@ import picocli.CommandLine;
  */
 public final class Cli {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Not even root can create it: a test that unsets the database URL never starts a real embedded server. */
+    public static final String UNUSABLE_HOME = "/dev/null/clambake-test-home";
 
     private static final Path NO_HOME = Path.of("/nonexistent-home");
 
@@ -31,9 +33,16 @@ public final class Cli {
     }
 
     private Cli(Map<String, String> env, Path cwd, Path home) {
-        this.env = Map.copyOf(env);
+        this.env = Map.copyOf(isolated(env));
         this.cwd = cwd;
         this.home = home;
+    }
+
+    /** No in-process run may reach the user's own embedded server: a test that wants one names its home. */
+    private static Map<String, String> isolated(Map<String, String> env) {
+        Map<String, String> copy = new HashMap<>(env);
+        copy.putIfAbsent("CLAMBAKE_HOME", UNUSABLE_HOME);
+        return copy;
     }
 
     /** A shell on {@code host} in {@code dir}, configured for {@code db} with schema {@code clambake}. */
@@ -42,6 +51,7 @@ public final class Cli {
         env.put("CLAMBAKE_DB_URL", db.url());
         env.put("CLAMBAKE_HOST", host);
         env.put("XDG_CONFIG_HOME", "/nonexistent-clambake-test-config");
+        env.put("CLAMBAKE_HOME", UNUSABLE_HOME);
         return new Cli(env, Path.of(dir));
     }
 
@@ -71,7 +81,7 @@ public final class Cli {
     public Result runWithStdin(String stdin, String... args) {
         Environment environment = new Environment(env, cwd, home,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        CommandLine commandLine = Clambake.commandLine(environment);
+        CommandLine commandLine = Clambake.commandLine(environment, args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));

@@ -1,5 +1,6 @@
 package io.clambake.support;
 
+import io.clambake.config.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -9,8 +10,8 @@ import java.util.UUID;
 
 /**
  * A fresh PostgreSQL database for one test class, on the server named by
- * {@code CLAMBAKE_TEST_DB_URL}, or else in a Testcontainers PostgreSQL when Docker runs.
- * With neither it fails loudly: skipping would hide every database bug.
+ * {@code CLAMBAKE_TEST_DB_URL}, else in a Testcontainers PostgreSQL when Docker runs, else on
+ * Clambake's own embedded server, so a machine with nothing installed runs every test.
  */
 public final class TestDatabase implements AutoCloseable {
     private static final String ENV = "CLAMBAKE_TEST_DB_URL";
@@ -96,8 +97,7 @@ public final class TestDatabase implements AutoCloseable {
             if (Containers.dockerAvailable()) {
                 return Containers.start();
             }
-            throw new IllegalStateException("no PostgreSQL for the tests: set " + ENV
-                    + "=postgresql://postgres@127.0.0.1:5432/postgres (a user allowed to CREATE DATABASE), or run Docker");
+            return Embedded.start();
         }
 
         String describe() {
@@ -126,6 +126,19 @@ public final class TestDatabase implements AutoCloseable {
                 props.setProperty("password", s.password);
             }
             return props;
+        }
+    }
+
+    /**
+     * With neither a server nor Docker: Clambake's own embedded PostgreSQL, in a throw-away
+     * CLAMBAKE_HOME on a port away from the default, stopped and deleted when the test JVM exits.
+     */
+    private static final class Embedded {
+        static Server start() {
+            EmbeddedHome home = EmbeddedHome.create("clambake-test-db-");
+            DatabaseSettings settings = home.server().connectionSettings("public");
+            Runtime.getRuntime().addShutdownHook(new Thread(home::close));
+            return new Server(settings.host(), settings.port(), settings.database(), settings.user(), settings.password());
         }
     }
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Times Clambake commands against psql running the same statements, in alternation.
+
+Usage: timing.py ROUNDS OUT.json NAME=CMD... (each CMD a shell-free argv joined by \x1f)
+Prints nothing; writes {name: {"median_ms":..., "p90_ms":..., "max_rss_kib":...}} to OUT.json.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run_once(argv):
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = (time.perf_counter() - start) * 1000
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(argv)}\n{err}")
+    return elapsed, usage.ru_maxrss
+
+
+def main():
+    rounds = int(sys.argv[1])
+    out = sys.argv[2]
+    commands = []
+    for spec in sys.argv[3:]:
+        name, joined = spec.split("=", 1)
+        commands.append((name, joined.split("\x1f")))
+    for name, argv in commands:  # warm-up: caches, archives, the server's buffers
+        for _ in range(3):
+            run_once(argv)
+    samples = {name: [] for name, _ in commands}
+    rss = {name: 0 for name, _ in commands}
+    for _ in range(rounds):
+        for name, argv in commands:  # alternate, so drift on a noisy machine hits all alike
+            elapsed, maxrss = run_once(argv)
+            samples[name].append(elapsed)
+            rss[name] = max(rss[name], maxrss)
+    result = {}
+    for name, values in samples.items():
+        values.sort()
+        result[name] = {
+            "median_ms": round(statistics.median(values), 1),
+            "p90_ms": round(values[int(len(values) * 0.9) - 1], 1),
+            "max_rss_kib": rss[name],
+            "runs": len(values),
+        }
+    with open(out, "w") as f:
+        json.dump(result, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

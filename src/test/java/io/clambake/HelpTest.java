@@ -1,0 +1,25 @@
+package io.clambake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clambake.support.Cli;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every verb explains itself without a database and without its required options. */
+class HelpTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"register", "heartbeat", "status", "send", "inbox", "read", "remember", "recall",
+        "update-memory", "log", "deregister", "cleanup"})
+    void everyVerbHasHelp(String verb) {
+        Cli.Result result = new Cli(Map.of(), Path.of("/")).run(verb, "--help");
+        assertEquals(0, result.code(), result::toString);
+        assertTrue(result.out().startsWith("Usage: clambake " + verb), result.out());
+        assertTrue(result.out().contains("--json"), result.out());
+        assertEquals("", result.err());
+    }
+}
