@@ -21,6 +21,3 @@ CREATE TABLE shown_messages (
     PRIMARY KEY (session_id, message_id)
 );
 CREATE INDEX shown_messages_message_idx ON shown_messages (message_id);
-
--- A briefing lists the live blockers addressed to the newcomer; they are few among many messages.
-CREATE INDEX messages_blocker_idx ON messages (expires_at) WHERE type = 'blocker';

@@ -116,8 +116,8 @@ public final class MessageDao {
     /**
      * Live blockers from others addressed to the reader, read or not, newest first, and how many
      * there are. Unlike the inbox this includes broadcasts from before the reader first
-     * registered: a newcomer needs to know what is blocked right now. Blockers are few, and their
-     * partial index keeps this from reading the other messages.
+     * registered: a newcomer needs to know what is blocked right now. The audience conditions let
+     * the planner combine the per-audience partial indexes instead of reading every message.
      */
     public Page blockers(Instance reader, int limit) throws SQLException {
         String sql = """
