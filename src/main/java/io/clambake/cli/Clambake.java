@@ -1,6 +1,7 @@
 package io.clambake.cli;
 
 import io.clambake.config.Environment;
+import io.clambake.db.ConnectionSource;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -31,19 +32,30 @@ public final class Clambake implements Callable<Integer> {
             RegisterCommand.class, HeartbeatCommand.class, StatusCommand.class, SendCommand.class,
             InboxCommand.class, ReadCommand.class, RememberCommand.class, RecallCommand.class,
             UpdateMemoryCommand.class, LogCommand.class, DeregisterCommand.class, CleanupCommand.class,
-            ServerCommand.class);
+            ServerCommand.class, InitCommand.class, HookCommand.class, McpCommand.class);
 
     private final Environment environment;
+    private final ConnectionSource pool;
 
     @Spec
     CommandSpec spec;
 
     public Clambake(Environment environment) {
+        this(environment, null);
+    }
+
+    /** A command line whose verbs take connections from {@code pool} (the MCP server's). */
+    Clambake(Environment environment, ConnectionSource pool) {
         this.environment = environment;
+        this.pool = pool;
     }
 
     Environment environment() {
         return environment;
+    }
+
+    ConnectionSource pool() {
+        return pool;
     }
 
     /**
@@ -52,7 +64,11 @@ public final class Clambake implements Callable<Integer> {
      * a verb only that verb is added: the rest would cost start-up time and never run.
      */
     public static CommandLine commandLine(Environment environment, String... args) {
-        CommandLine commandLine = new CommandLine(new Clambake(environment));
+        return commandLine(environment, (ConnectionSource) null, args);
+    }
+
+    static CommandLine commandLine(Environment environment, ConnectionSource pool, String... args) {
+        CommandLine commandLine = new CommandLine(new Clambake(environment, pool));
         String first = args.length == 0 ? "" : args[0];
         List<Class<?>> verbs = VERBS.stream().filter(v -> v.getAnnotation(Command.class).name().equals(first)).toList();
         for (Class<?> verb : verbs.isEmpty() ? VERBS : verbs) {

@@ -1,7 +1,9 @@
 package io.clambake.cli;
 
+import io.clambake.config.DatabaseSettings;
 import io.clambake.config.Environment;
 import io.clambake.config.SettingsResolver;
+import io.clambake.db.ConnectionSource;
 import io.clambake.db.Database;
 import io.clambake.db.InstanceDao;
 import io.clambake.server.EmbeddedServer;
@@ -17,16 +19,20 @@ import java.util.Optional;
 
 /**
  * One command's view of the database and of who is calling. The connection opens on first use,
- * so a command that fails on its input never touches the network.
+ * so a command that fails on its input never touches the network. In a long-lived process the
+ * connection comes from its pool instead.
  */
 final class Session implements AutoCloseable {
     private final Environment env;
     private final CommonOptions options;
+    private final ConnectionSource pool;
+    private String parameters;
     private Connection connection;
 
-    Session(Environment env, CommonOptions options) {
+    Session(Environment env, CommonOptions options, ConnectionSource pool) {
         this.env = env;
         this.options = options;
+        this.pool = pool;
     }
 
     Environment env() {
@@ -35,10 +41,20 @@ final class Session implements AutoCloseable {
 
     Connection db() {
         if (connection == null) {
-            connection = Database.open(new SettingsResolver(env)
-                    .resolve(options.dbUrl, schema -> new EmbeddedServer(env).connectionSettings(schema)));
+            connection = pool != null ? pool.connect() : Database.open(settings());
         }
         return connection;
+    }
+
+    DatabaseSettings settings() {
+        DatabaseSettings settings = new SettingsResolver(env)
+                .resolve(options.dbUrl, schema -> new EmbeddedServer(env).connectionSettings(schema));
+        return parameters == null ? settings : settings.withParameters(parameters);
+    }
+
+    /** Driver parameters (such as short timeouts) for the connection this session opens, over the URL's. */
+    void parameters(String parameters) {
+        this.parameters = parameters;
     }
 
     /** The calling instance, which must be registered and live; its last-seen time is refreshed. */

@@ -20,7 +20,7 @@ abstract class Verb implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        try (Session session = new Session(environment(), options)) {
+        try (Session session = new Session(environment(), options, root().pool())) {
             return run(session);
         }
     }
@@ -28,7 +28,11 @@ abstract class Verb implements Callable<Integer> {
     protected abstract int run(Session session) throws Exception;
 
     Environment environment() {
-        return ((Clambake) spec.root().userObject()).environment();
+        return root().environment();
+    }
+
+    private Clambake root() {
+        return (Clambake) spec.root().userObject();
     }
 
     PrintWriter out() {

@@ -35,6 +35,12 @@ public record DatabaseSettings(String host, int port, String database, String us
         return props;
     }
 
+    /** These settings with driver parameters ({@code k=v&...}) that override the URL's own. */
+    public DatabaseSettings withParameters(String parameters) {
+        String merged = extraParameters.isEmpty() ? parameters : extraParameters + "&" + parameters;
+        return new DatabaseSettings(host, port, database, user, password, merged, schema);
+    }
+
     /** {@code host:port/database as user}, for messages. */
     public String describe() {
         return host + ":" + port + "/" + database + (user == null ? "" : " as " + user);

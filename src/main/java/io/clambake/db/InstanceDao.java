@@ -6,12 +6,13 @@ import io.clambake.domain.NameGenerator;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 public final class InstanceDao {
-    private static final String COLUMNS = """
+    static final String COLUMNS = """
             i.id, i.name, i.host, i.dir, i.project, i.pid, i.task, i.first_registered_at, i.started_at,
             i.last_seen, i.left_at, i.left_reason""";
     private static final int NAME_ATTEMPTS = 12;
@@ -42,11 +43,16 @@ public final class InstanceDao {
                 """.formatted(COLUMNS);
         for (int attempt = 0; ; attempt++) {
             String name = requestedName != null ? requestedName : names.next(attempt);
+            // Inside a caller's transaction a failed insert would abort it; a savepoint keeps it usable.
+            Savepoint beforeAttempt = connection.getAutoCommit() ? null : connection.setSavepoint();
             try {
                 return Sql.one(connection, sql,
                         rs -> new Registration(map(rs), rs.getBoolean("revived")),
                         name, host, dir, project, pid, requestedName != null).orElseThrow();
             } catch (SQLException e) {
+                if (beforeAttempt != null) {
+                    connection.rollback(beforeAttempt);
+                }
                 boolean nameTaken = "23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("instances_name_key");
                 if (!nameTaken) {
                     throw e;
@@ -92,6 +98,16 @@ public final class InstanceDao {
                 RETURNING %s
                 """.formatted(COLUMNS);
         return Sql.one(connection, sql, InstanceDao::map, host, dirs.toArray(String[]::new));
+    }
+
+    /** The live registration of exactly host+dir+project, locked until the transaction ends. */
+    Optional<Instance> lockLive(String host, String dir, String project) throws SQLException {
+        String sql = """
+                SELECT %s FROM instances i
+                 WHERE host = ? AND dir = ? AND project = ? AND left_at IS NULL
+                   FOR UPDATE
+                """.formatted(COLUMNS);
+        return Sql.one(connection, sql, InstanceDao::map, host, dir, project);
     }
 
     public Optional<Instance> findByName(String name) throws SQLException {

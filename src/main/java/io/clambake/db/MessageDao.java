@@ -79,6 +79,65 @@ public final class MessageDao {
     }
 
     /**
+     * Picks the reader's unread messages that session {@code sessionId} has not yet been
+     * reminded of, urgent types (blocker, warning) first, then newest, and records them as shown
+     * to that session. The record is an insert with ON CONFLICT DO NOTHING and only messages this
+     * call recorded come back, so two racing hooks of one session never both return a message.
+     * With {@code again} (a briefing after compaction) already-shown messages count as well and
+     * all picked ones come back. {@code total} is how many were pending before this call.
+     */
+    public Page remind(Instance reader, String sessionId, int limit, boolean again) throws SQLException {
+        String sql = """
+                WITH pending AS MATERIALIZED (
+                    SELECT m.id, m.type IN ('blocker', 'warning') AS urgent
+                      FROM (%s) AS v JOIN messages m ON m.id = v.id
+                     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)
+                       AND (? OR NOT EXISTS (SELECT 1 FROM shown_messages sm
+                                              WHERE sm.session_id = ? AND sm.message_id = v.id))),
+                picked AS (
+                    SELECT id FROM pending ORDER BY urgent DESC, id DESC LIMIT ?),
+                shown AS (
+                    INSERT INTO shown_messages (session_id, message_id)
+                    SELECT ?, id FROM picked
+                    ON CONFLICT DO NOTHING
+                    RETURNING message_id AS id)
+                SELECT %s, NULL::timestamptz AS read_at, (SELECT count(*) FROM pending) AS total
+                  FROM %s p JOIN messages m ON m.id = p.id %s
+                 ORDER BY m.type IN ('blocker', 'warning') DESC, m.id DESC
+                """.formatted(VISIBLE_IDS, COLUMNS, again ? "picked" : "shown", JOINS);
+        long[] total = {0};
+        List<Message> messages = Sql.list(connection, sql, rs -> {
+            total[0] = rs.getLong("total");
+            return map(rs);
+        }, visibleParams(reader, reader.id(), again, sessionId, limit, sessionId));
+        return new Page(messages, total[0]);
+    }
+
+    /**
+     * Live blockers from others addressed to the reader, read or not, newest first, and how many
+     * there are. Unlike the inbox this includes broadcasts from before the reader first
+     * registered: a newcomer needs to know what is blocked right now. The audience conditions let
+     * the planner combine the per-audience partial indexes instead of reading every message.
+     */
+    public Page blockers(Instance reader, int limit) throws SQLException {
+        String sql = """
+                SELECT %s, NULL::timestamptz AS read_at, count(*) OVER () AS total
+                  FROM messages m %s
+                 WHERE m.type = 'blocker' AND m.expires_at > now() AND m.sender_id <> ?
+                   AND ((m.audience = 'direct' AND m.recipient_id = ?) OR m.audience = 'all'
+                        OR (m.audience = 'project' AND m.project = ?))
+                 ORDER BY m.id DESC
+                 LIMIT ?
+                """.formatted(COLUMNS, JOINS);
+        long[] total = {0};
+        List<Message> messages = Sql.list(connection, sql, rs -> {
+            total[0] = rs.getLong("total");
+            return map(rs);
+        }, reader.id(), reader.id(), reader.project(), limit);
+        return new Page(messages, total[0]);
+    }
+
+    /**
      * Shows one message to the reader and marks it read for this reader only. The mark is one
      * upsert that leaves an existing read time as it is: a racing second read waits for the
      * first, then returns the first's read time (a DO NOTHING would return nothing, and a

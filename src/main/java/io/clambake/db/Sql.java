@@ -16,6 +16,11 @@ final class Sql {
         T map(ResultSet rs) throws SQLException;
     }
 
+    @FunctionalInterface
+    interface Work<T> {
+        T run() throws SQLException;
+    }
+
     private Sql() {
     }
 
@@ -37,6 +42,26 @@ final class Sql {
     static int update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, params)) {
             return ps.executeUpdate();
+        }
+    }
+
+    /** Runs {@code work} as one transaction: committed when it returns, rolled back when it throws. */
+    static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            T result = work.run();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 

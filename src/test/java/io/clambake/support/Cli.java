@@ -22,12 +22,20 @@ public final class Cli {
     /** Not even root can create it: a test that unsets the database URL never starts a real embedded server. */
     public static final String UNUSABLE_HOME = "/dev/null/clambake-test-home";
 
+    private static final Path NO_HOME = Path.of("/nonexistent-home");
+
     private final Map<String, String> env;
     private final Path cwd;
+    private final Path home;
 
     public Cli(Map<String, String> env, Path cwd) {
+        this(env, cwd, NO_HOME);
+    }
+
+    private Cli(Map<String, String> env, Path cwd, Path home) {
         this.env = Map.copyOf(isolated(env));
         this.cwd = cwd;
+        this.home = home;
     }
 
     /** No in-process run may reach the user's own embedded server: a test that wants one names its home. */
@@ -48,7 +56,12 @@ public final class Cli {
     }
 
     public Cli in(String dir) {
-        return new Cli(env, Path.of(dir));
+        return new Cli(env, Path.of(dir), home);
+    }
+
+    /** The same shell with {@code home} as the user's home directory. */
+    public Cli home(Path home) {
+        return new Cli(env, cwd, home);
     }
 
     public Cli with(String name, String value) {
@@ -58,7 +71,7 @@ public final class Cli {
         } else {
             copy.put(name, value);
         }
-        return new Cli(copy, cwd);
+        return new Cli(copy, cwd, home);
     }
 
     public Result run(String... args) {
@@ -66,7 +79,7 @@ public final class Cli {
     }
 
     public Result runWithStdin(String stdin, String... args) {
-        Environment environment = new Environment(env, cwd, Path.of("/nonexistent-home"),
+        Environment environment = new Environment(env, cwd, home,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         CommandLine commandLine = Clambake.commandLine(environment, args);
         StringWriter out = new StringWriter();

@@ -1,0 +1,199 @@
+package io.clambake.cli;
+
+import io.clambake.config.ProjectNames;
+import io.clambake.db.AgentSessionDao;
+import io.clambake.db.InstanceDao;
+import io.clambake.db.MemoryDao;
+import io.clambake.db.MessageDao;
+import io.clambake.domain.ClambakeException;
+import io.clambake.domain.Instance;
+import io.clambake.domain.MemoryScope;
+import io.clambake.domain.MemoryStatus;
+import io.clambake.domain.NameGenerator;
+import io.clambake.domain.Rules;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "hook", description = {
+    "Run by Claude Code hooks: reads the hook's JSON on stdin and answers in Claude Code's format.",
+    "SessionStart registers and briefs, UserPromptSubmit and PostToolUse remind of new messages,",
+    "SessionEnd deregisters. Fail-open: a problem is one line on stderr, and the exit code is always 0."})
+final class HookCommand extends Verb {
+    /**
+     * Bounds a hook to a few seconds when the database does not answer, whatever the URL says:
+     * loginTimeout caps the whole connect (both attempts of sslmode=prefer), socketTimeout each query.
+     */
+    static final String FAIL_FAST = "connectTimeout=2&loginTimeout=3&socketTimeout=5";
+
+    @Option(names = "--project", paramLabel = "P", description = "Project to register (default: the git repository's name).")
+    String project;
+
+    @Option(names = "--tool-interval", paramLabel = "DURATION", defaultValue = "30s",
+            description = "After a tool call, look for new messages at most this often (default: ${DEFAULT-VALUE}).")
+    String toolInterval;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "5",
+            description = "Messages per reminder (default: ${DEFAULT-VALUE}); the rest follow in later reminders.")
+    int limit;
+
+    @Override
+    protected int run(Session session) {
+        HookPayload payload;
+        try {
+            payload = HookPayload.read(environment().stdin());
+        } catch (IOException | RuntimeException e) {
+            return complain(null, "unreadable hook input: " + Text.oneLine(e.getMessage(), 200), e);
+        }
+        try {
+            session.parameters(FAIL_FAST);
+            String context = switch (payload.event()) {
+                case "SessionStart" -> start(session, payload);
+                case "UserPromptSubmit" -> prompt(session, payload);
+                case "PostToolUse" -> toolUse(session, payload);
+                case "SessionEnd" -> end(session, payload);
+                default -> null;
+            };
+            if (context != null) {
+                Map<String, Object> output = new LinkedHashMap<>();
+                output.put("hookEventName", payload.event());
+                output.put("additionalContext", context);
+                Json.print(out(), Map.of("hookSpecificOutput", output));
+            }
+        } catch (Exception e) {
+            return complain(payload, e instanceof ClambakeException ? e.getMessage() : String.valueOf(e), e);
+        }
+        return ExitCodes.OK;
+    }
+
+    private String start(Session session, HookPayload payload) throws Exception {
+        boolean continued = payload.continuesConversation();
+        AgentSessionDao.Attached attached = attach(session, payload, !continued);
+        boolean persisted = persistIdentity(attached.instance());
+        return briefing(session, payload, attached, persisted, continued);
+    }
+
+    private String prompt(Session session, HookPayload payload) throws Exception {
+        Optional<Instance> me = new AgentSessionDao(session.db()).touch(sessionId(payload), Duration.ZERO);
+        if (me.isEmpty()) {
+            // No SessionStart got through (the database was down, or hooks came mid-session): start now.
+            return briefing(session, payload, attach(session, payload, false), false, false);
+        }
+        Instance instance = me.get().live() ? me.get() : attach(session, payload, false).instance();
+        return reminder(session, payload, instance);
+    }
+
+    private String toolUse(Session session, HookPayload payload) throws Exception {
+        Duration interval = Rules.duration("--tool-interval", toolInterval);
+        Optional<Instance> me = new AgentSessionDao(session.db()).touch(sessionId(payload), interval);
+        return me.filter(Instance::live).isPresent() ? reminder(session, payload, me.get()) : null;
+    }
+
+    private String end(Session session, HookPayload payload) throws Exception {
+        new AgentSessionDao(session.db()).end(sessionId(payload));
+        return null;
+    }
+
+    private AgentSessionDao.Attached attach(Session session, HookPayload payload, boolean fresh) throws Exception {
+        Path dir = session.directory(payload.cwd());
+        String projectName = Rules.project(project != null ? project : ProjectNames.guess(dir));
+        Long pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(null);
+        var request = new AgentSessionDao.Request(sessionId(payload), session.env().host(), dir.toString(),
+                projectName, pid, null);
+        return new AgentSessionDao(session.db()).attach(request, fresh, new NameGenerator(new SecureRandom()));
+    }
+
+    private String briefing(Session session, HookPayload payload, AgentSessionDao.Attached attached, boolean persisted,
+                            boolean again) throws Exception {
+        Instance me = attached.instance();
+        MessageDao messages = new MessageDao(session.db());
+        MemoryDao memories = new MemoryDao(session.db());
+        List<MemoryStatus> active = List.of(MemoryStatus.ACTIVE);
+        return Briefing.start(new Briefing.Start(me, attached.siblings(), persisted, commandUnlessOnPath(),
+                new InstanceDao(session.db()).live(null),
+                messages.blockers(me, Briefing.BLOCKERS),
+                messages.remind(me, sessionId(payload), Briefing.UNREAD, again),
+                memories.recall(new MemoryDao.Query(MemoryScope.PROJECT, me.project(), null, null, active,
+                        Briefing.PROJECT_MEMORIES)),
+                memories.recall(new MemoryDao.Query(MemoryScope.GLOBAL, null, null, null, active,
+                        Briefing.GLOBAL_MEMORIES))), now());
+    }
+
+    private String reminder(Session session, HookPayload payload, Instance me) throws Exception {
+        if (limit < 1 || limit > 50) {
+            throw ClambakeException.invalid("--limit must be between 1 and 50");
+        }
+        return Briefing.reminder(me, new MessageDao(session.db()).remind(me, sessionId(payload), limit, false), now());
+    }
+
+    /**
+     * Later shell commands of the session see CLAMBAKE_INSTANCE through the file Claude Code names.
+     * A file it cannot write costs that convenience only: the registration stands.
+     */
+    private boolean persistIdentity(Instance me) {
+        String file = environment().get("CLAUDE_ENV_FILE");
+        if (file == null) {
+            return false;
+        }
+        Path path = Path.of(file);
+        String line = "export CLAMBAKE_INSTANCE=" + me.name();
+        try {
+            String existing = Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : "";
+            if (!existing.lines().toList().contains(line)) {
+                String separator = existing.isEmpty() || existing.endsWith("\n") ? "" : "\n";
+                Files.writeString(path, separator + line + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("clambake hook: cannot write CLAUDE_ENV_FILE " + file + ": " + e);
+            return false;
+        }
+    }
+
+    /** The agent's shell has no alias for clambake; when no clambake is on its PATH, say how to run it. */
+    private String commandUnlessOnPath() {
+        String path = environment().get("PATH");
+        for (String dir : path == null ? new String[0] : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "clambake"))) {
+                return null;
+            }
+        }
+        List<String> launcher = Launcher.detect();
+        return launcher.equals(List.of("clambake")) ? null : Launcher.shell(Launcher.forShortRuns(launcher));
+    }
+
+    private static String sessionId(HookPayload payload) {
+        if (payload.sessionId() == null || payload.sessionId().isBlank()) {
+            throw ClambakeException.invalid("hook input has no session_id");
+        }
+        return payload.sessionId();
+    }
+
+    /** One line on stderr; at session start also one line of context, so the agent knows why. */
+    private int complain(HookPayload payload, String problem, Exception e) {
+        spec.commandLine().getErr().println("clambake hook: " + problem);
+        if (options.debug) {
+            e.printStackTrace(spec.commandLine().getErr());
+        }
+        spec.commandLine().getErr().flush();
+        if (payload != null && "SessionStart".equals(payload.event())) {
+            Map<String, Object> output = new LinkedHashMap<>();
+            output.put("hookEventName", payload.event());
+            output.put("additionalContext", "Clambake (coordination between agent sessions) is unavailable: "
+                    + Text.oneLine(problem, 200) + ". Coordination is off until it is back.");
+            Json.print(out(), Map.of("hookSpecificOutput", output));
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,149 @@
+package io.clambake.cli;
+
+import io.clambake.config.ProjectNames;
+import io.clambake.domain.ClambakeException;
+import io.clambake.domain.ClaudeCodeFiles;
+import io.clambake.domain.Rules;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "init", description = {
+    "Set a repository up for Claude Code: Clambake's section in CLAUDE.md, its hooks in .claude/settings.json",
+    "and its MCP server in .mcp.json, merged into what is there. Running it again changes nothing.",
+    "--global writes the user-level files instead: ~/.claude/CLAUDE.md, ~/.claude/settings.json, ~/.claude.json."})
+final class InitCommand extends Verb {
+    @Option(names = "--dir", paramLabel = "D", description = "Repository to set up (default: current directory).")
+    String dir;
+
+    @Option(names = "--project", paramLabel = "P",
+            description = "Project the sessions register under (default: the repository's name; with --global, each repository's).")
+    String project;
+
+    @Option(names = "--global", description = "Write the user-level files, for every repository.")
+    boolean global;
+
+    @Option(names = "--dry-run", description = "Print the changes as a diff; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--launcher", paramLabel = "CMD",
+            description = "Command that runs clambake in hooks and for the MCP server (default: this jar, or bin/clambake beside it).")
+    String launcher;
+
+    private record Change(Path path, String shown, String before, String after) {
+        String action() {
+            return before == null ? "created" : before.equals(after) ? "unchanged" : "updated";
+        }
+    }
+
+    @Override
+    protected int run(Session session) throws Exception {
+        if (launcher != null && launcher.isBlank()) {
+            throw ClambakeException.invalid("--launcher must not be empty");
+        }
+        Path base = session.directory(dir);
+        String projectName = project != null ? Rules.project(project) : global ? null : ProjectNames.guess(base);
+        List<String> command = launcher != null ? List.of(launcher.strip().split("\\s+")) : Launcher.detect();
+        List<String> projectArgs = projectName == null ? List.of() : List.of("--project", projectName);
+        List<String> shortRuns = launcher != null ? command : Launcher.forShortRuns(command);
+        String hook = Launcher.shell(concat(shortRuns, List.of("hook"), projectArgs));
+        List<String> mcpArgs = concat(command.subList(1, command.size()), List.of("mcp"), projectArgs);
+        Path claudeDir = global ? claudeConfigDir() : base.resolve(".claude");
+        Path mcpFile = global ? userMcpConfig() : base.resolve(".mcp.json");
+        List<Change> changes = new ArrayList<>();
+        changes.add(change(base, global ? claudeDir.resolve("CLAUDE.md") : base.resolve("CLAUDE.md"),
+                text -> ClaudeCodeFiles.withSection(text, ClaudeCodeFiles.section())));
+        changes.add(change(base, claudeDir.resolve("settings.json"),
+                text -> ClaudeCodeFiles.withHooks(text, "settings.json", hook)));
+        changes.add(change(base, mcpFile,
+                text -> ClaudeCodeFiles.withMcpServer(text, mcpFile.getFileName().toString(), command.get(0), mcpArgs)));
+        if (!dryRun) {
+            for (Change c : changes) {
+                if (!"unchanged".equals(c.action())) {
+                    write(c.path(), c.after());
+                }
+            }
+        }
+        return report(changes);
+    }
+
+    private int report(List<Change> changes) {
+        if (json()) {
+            List<Map<String, Object>> files = new ArrayList<>();
+            for (Change c : changes) {
+                Map<String, Object> file = new LinkedHashMap<>();
+                file.put("path", c.path().toString());
+                file.put("action", c.action());
+                files.add(file);
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("dry_run", dryRun);
+            doc.put("files", files);
+            return printJson(doc);
+        }
+        for (Change c : changes) {
+            if (dryRun && !"unchanged".equals(c.action())) {
+                out().print(Diff.unified(c.shown(), c.before(), c.after()));
+            }
+        }
+        for (Change c : changes) {
+            String action = dryRun && !"unchanged".equals(c.action()) ? "would be " + c.action() : c.action();
+            out().println(action + ": " + c.shown());
+        }
+        return ExitCodes.OK;
+    }
+
+    private static Change change(Path base, Path path, UnaryOperator<String> merge) throws IOException {
+        String before = Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : null;
+        Path shown = path.startsWith(base) ? base.relativize(path) : path;
+        return new Change(path, shown.toString(), before, merge.apply(before));
+    }
+
+    /** Written beside the old file and moved over it, so a reader never sees half a file. */
+    private static void write(Path path, String text) throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temporary = Files.createTempFile(parent, "." + path.getFileName(), ".clambake-tmp");
+        try {
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Claude Code's user directory: $CLAUDE_CONFIG_DIR, else ~/.claude. */
+    private Path claudeConfigDir() {
+        String configured = environment().get("CLAUDE_CONFIG_DIR");
+        return configured != null ? Path.of(configured) : environment().home().resolve(".claude");
+    }
+
+    /** User-scoped MCP servers live in ~/.claude.json (inside $CLAUDE_CONFIG_DIR when that is set). */
+    private Path userMcpConfig() {
+        String configured = environment().get("CLAUDE_CONFIG_DIR");
+        return configured != null ? Path.of(configured, ".claude.json") : environment().home().resolve(".claude.json");
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
+        return all;
+    }
+}

@@ -1,0 +1,132 @@
+package io.clambake.db;
+
+import io.clambake.domain.Instance;
+import io.clambake.domain.NameGenerator;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Sessions that act as an instance: a Claude Code session driving hooks, or an MCP server
+ * process. Sessions in one directory share the instance registered there, which stays
+ * registered until the last of them ends. Attach and end lock the instance row, so a session
+ * starting while another ends either sees the instance deregistered or keeps it alive.
+ */
+public final class AgentSessionDao {
+    /** A session unseen this long no longer keeps its instance registered when the others end. */
+    static final Duration OPEN_WINDOW = Duration.ofHours(1);
+
+    private final Connection connection;
+
+    public AgentSessionDao(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Who wants to attach: a session id and the registration it would make. */
+    public record Request(String sessionId, String host, String dir, String project, Long pid, String name) {
+    }
+
+    /** {@code registered}: a register happened; {@code revived}: it brought a departed name back. */
+    public record Attached(Instance instance, boolean registered, boolean revived, int siblings) {
+    }
+
+    public record Ended(Instance instance, boolean deregistered) {
+    }
+
+    /**
+     * Ties the session to an instance. A session already tied to a live instance keeps it. Else,
+     * when {@code fresh} (a new session or server) and no asked-for name, a live registration of
+     * the same directory is reused only while other open sessions share it, otherwise this is a
+     * plain register; when not fresh (resume, compaction), any live registration is reused.
+     */
+    public Attached attach(Request r, boolean fresh, NameGenerator names) throws SQLException {
+        return Sql.inTransaction(connection, () -> {
+            InstanceDao instances = new InstanceDao(connection);
+            Optional<Instance> mine = lockInstanceOf(r.sessionId()).filter(Instance::live);
+            Instance instance = null;
+            boolean registered = false;
+            boolean revived = false;
+            if (mine.isPresent()) {
+                instance = mine.get();
+            } else if (r.name() == null) {
+                Optional<Instance> live = instances.lockLive(r.host(), r.dir(), r.project());
+                if (live.isPresent() && (!fresh || openSessions(live.get().id(), r.sessionId()) > 0)) {
+                    instance = live.get();
+                }
+            }
+            if (instance == null) {
+                InstanceDao.Registration registration =
+                        instances.register(r.host(), r.dir(), r.project(), r.pid(), r.name(), names);
+                instance = registration.instance();
+                registered = true;
+                revived = registration.revived();
+            }
+            String sql = """
+                    INSERT INTO agent_sessions AS s (id, instance_id) VALUES (?, ?)
+                    ON CONFLICT (id) DO UPDATE
+                       SET instance_id = EXCLUDED.instance_id, ended_at = NULL, last_seen = now()
+                    """;
+            Sql.update(connection, sql, r.sessionId(), instance.id());
+            return new Attached(instance, registered, revived, openSessions(instance.id(), r.sessionId()));
+        });
+    }
+
+    /**
+     * Touches the session and its instance, unless the session was touched less than
+     * {@code notWithin} ago: the one statement is the rate limit, so racing hooks of one session
+     * pass it once. Empty when the session is unknown, ended or inside the interval.
+     */
+    public Optional<Instance> touch(String sessionId, Duration notWithin) throws SQLException {
+        String sql = """
+                WITH s AS (
+                    UPDATE agent_sessions SET reminded_at = now(), last_seen = now()
+                     WHERE id = ? AND ended_at IS NULL
+                       AND (reminded_at IS NULL OR reminded_at <= now() - make_interval(secs => ?))
+                    RETURNING instance_id)
+                UPDATE instances i
+                   SET last_seen = CASE WHEN i.left_at IS NULL THEN now() ELSE i.last_seen END
+                  FROM s
+                 WHERE i.id = s.instance_id
+                RETURNING %s
+                """.formatted(InstanceDao.COLUMNS);
+        return Sql.one(connection, sql, InstanceDao::map, sessionId, notWithin.toMillis() / 1000.0);
+    }
+
+    /** Ends the session; its instance is deregistered when no other open session shares it. */
+    public Optional<Ended> end(String sessionId) throws SQLException {
+        return Sql.inTransaction(connection, () -> {
+            Optional<Instance> instance = lockInstanceOf(sessionId);
+            if (instance.isEmpty()) {
+                return Optional.empty();
+            }
+            Sql.update(connection, "UPDATE agent_sessions SET ended_at = now() WHERE id = ? AND ended_at IS NULL",
+                    sessionId);
+            Instance me = instance.get();
+            if (!me.live() || openSessions(me.id(), sessionId) > 0) {
+                return Optional.of(new Ended(me, false));
+            }
+            return Optional.of(new Ended(new InstanceDao(connection).deregister(me.id()), true));
+        });
+    }
+
+    private Optional<Instance> lockInstanceOf(String sessionId) throws SQLException {
+        String sql = """
+                SELECT %s FROM agent_sessions s JOIN instances i ON i.id = s.instance_id
+                 WHERE s.id = ?
+                   FOR UPDATE OF i
+                """.formatted(InstanceDao.COLUMNS);
+        return Sql.one(connection, sql, InstanceDao::map, sessionId);
+    }
+
+    /** Open sessions of the instance other than {@code sessionId}, seen within the open window. */
+    private int openSessions(long instanceId, String sessionId) throws SQLException {
+        String sql = """
+                SELECT count(*) FROM agent_sessions
+                 WHERE instance_id = ? AND id <> ? AND ended_at IS NULL
+                   AND last_seen > now() - make_interval(secs => ?)
+                """;
+        return Sql.one(connection, sql, rs -> rs.getInt(1), instanceId, sessionId, (double) OPEN_WINDOW.toSeconds())
+                .orElse(0);
+    }
+}

@@ -1,0 +1,67 @@
+package io.clambake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clambake.bench.HotQueryPlans;
+import io.clambake.db.AgentSessionDao;
+import io.clambake.db.InstanceDao;
+import io.clambake.db.MemoryDao;
+import io.clambake.db.MessageDao;
+import io.clambake.domain.Instance;
+import io.clambake.domain.MemoryScope;
+import io.clambake.domain.MemoryStatus;
+import io.clambake.domain.NameGenerator;
+import io.clambake.support.Cli;
+import io.clambake.support.DatabaseTest;
+import io.clambake.support.ExplainingConnection;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hooks' statements on the benchmark's data set (at PlanTest's tenth size): a reminder runs
+ * after every tool call and a briefing at every session start, so neither may read a big table
+ * whole. Attach and end are transactions on one instance row and are keyed by primary key.
+ */
+class HookPlanTest extends DatabaseTest {
+
+    @Test
+    void reminderAndBriefingStatementsUseIndexesOnALargeDataSet() throws Exception {
+        Cli.Result migrated = shell("plan-host", "/plan").run("status");
+        assertEquals(0, migrated.code(), migrated::toString);
+        try (Connection c = db.connect("clambake")) {
+            try (Statement st = c.createStatement()) {
+                st.execute(HotQueryPlans.seedSql(Path.of("bench/seed.sql"), "clambake", 200, 100_000, 20_000, 100_000));
+                st.execute("ANALYZE");
+            }
+            Instance reader = new InstanceDao(c).findByName("bench-00001").orElseThrow();
+            new AgentSessionDao(c).attach(new AgentSessionDao.Request("plan-session", reader.host(), reader.dir(),
+                    reader.project(), null, null), false, new NameGenerator(new SecureRandom()));
+            ExplainingConnection explaining = new ExplainingConnection(c);
+            Connection x = explaining.connection();
+            List<MemoryStatus> active = List.of(MemoryStatus.ACTIVE);
+
+            new AgentSessionDao(x).touch("plan-session", Duration.ZERO);
+            new MessageDao(x).remind(reader, "plan-session", 5, false);
+            new MessageDao(x).blockers(reader, 5);
+            new MessageDao(x).remind(reader, "plan-session", 8, true);
+            new InstanceDao(x).live(null);
+            new MemoryDao(x).recall(new MemoryDao.Query(MemoryScope.PROJECT, reader.project(), null, null, active, 5));
+            new MemoryDao(x).recall(new MemoryDao.Query(MemoryScope.GLOBAL, null, null, null, active, 3));
+
+            assertTrue(explaining.plans().size() >= 7, "every call ran: " + explaining.plans().size());
+            for (ExplainingConnection.Plan plan : explaining.plans()) {
+                for (String table : HotQueryPlans.BIG_TABLES) {
+                    assertFalse(plan.seqScans(table), () -> "scans " + table + " sequentially:\n" + plan.sql() + "\n"
+                            + plan.plan());
+                }
+            }
+        }
+    }
+}

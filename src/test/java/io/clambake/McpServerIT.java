@@ -1,0 +1,161 @@
+package io.clambake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clambake.support.DatabaseTest;
+import io.clambake.support.Jar;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** `clambake mcp` run from the built jar, driven over stdio by raw JSON-RPC and by the official SDK's client. */
+class McpServerIT extends DatabaseTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> TOOLS = List.of(
+            "status", "inbox", "read", "send", "heartbeat", "log", "remember", "recall", "update-memory");
+
+    @Test
+    void initializeAndAToolsListUnderTenThousandCharacters() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Jar.command("mcp", "--project", "demo", "--dir", "/work/raw"))
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(env());
+        Process server = builder.start();
+        JsonNode initialized;
+        String toolsList;
+        try (Writer in = new OutputStreamWriter(server.getOutputStream(), StandardCharsets.UTF_8);
+             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+            in.write("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}\n");
+            in.flush();
+            initialized = JSON.readTree(out.readLine());
+            in.write("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
+            in.write("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n");
+            in.flush();
+            toolsList = out.readLine();
+            assertEquals(1, liveInstances(), "registered while it runs");
+        }
+        assertTrue(server.waitFor(20, TimeUnit.SECONDS), "exits when its stdin closes");
+
+        assertEquals("clambake", initialized.at("/result/serverInfo/name").asText(), initialized.toString());
+        assertEquals("2025-06-18", initialized.at("/result/protocolVersion").asText());
+        System.out.println("tools/list answer: " + toolsList.length() + " characters");
+        assertTrue(toolsList.length() < 10_000, "tools/list is " + toolsList.length() + " characters");
+        JsonNode tools = JSON.readTree(toolsList).at("/result/tools");
+        List<String> names = new ArrayList<>();
+        for (JsonNode tool : tools) {
+            names.add(tool.get("name").asText());
+            assertEquals("object", tool.at("/inputSchema/type").asText(), tool.toString());
+        }
+        assertEquals(TOOLS, names);
+        JsonNode send = tools.get(3).get("inputSchema");
+        assertEquals(List.of("to", "type", "subject", "body", "ttl"), fieldNames(send.get("properties")));
+        assertEquals("[\"to\",\"subject\"]", send.get("required").toString());
+        assertEquals(0, server.exitValue());
+        assertEquals(0, liveInstances(), "deregistered on exit");
+    }
+
+    @Test
+    void twoServersExchangeAMessage() throws Exception {
+        McpSyncClient alpha = client("/work/alpha");
+        McpSyncClient beta = client("/work/beta");
+        try {
+            alpha.initialize();
+            beta.initialize();
+            String a = call(alpha, "status", Map.of()).get("me").asText();
+            String b = call(beta, "status", Map.of()).get("me").asText();
+            assertNotEquals(a, b);
+            assertEquals(2, call(alpha, "status", Map.of("project", "demo")).get("instances").size());
+
+            JsonNode sent = call(alpha, "send", Map.of("to", b, "type", "request", "subject", "Review my PR",
+                    "body", "the retry logic in payments/"));
+            long id = sent.at("/message/id").asLong();
+            JsonNode inbox = call(beta, "inbox", Map.of("limit", 5));
+            JsonNode read = call(beta, "read", Map.of("id", id));
+            JsonNode after = call(beta, "inbox", Map.of());
+            McpSchema.CallToolResult unknown = alpha.callTool(new McpSchema.CallToolRequest("send",
+                    Map.of("to", "no-such-name", "subject", "hello")));
+            McpSchema.CallToolResult badArgument = alpha.callTool(new McpSchema.CallToolRequest("inbox",
+                    Map.of("limits", 5)));
+
+            assertEquals(1, inbox.get("unread").asInt(), inbox.toString());
+            assertEquals(a, inbox.at("/messages/0/from").asText());
+            assertEquals("Review my PR", inbox.at("/messages/0/subject").asText());
+            assertEquals("the retry logic in payments/", read.at("/message/body").asText());
+            assertTrue(read.get("first_read").asBoolean());
+            assertEquals(0, after.get("unread").asInt());
+            assertTrue(unknown.isError());
+            assertEquals(3, JSON.readTree(text(unknown)).at("/error/exit_code").asInt(), text(unknown));
+            assertTrue(badArgument.isError());
+            assertTrue(text(badArgument).contains("unknown argument 'limits'"), text(badArgument));
+        } finally {
+            alpha.closeGracefully();
+            beta.closeGracefully();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (liveInstances() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(0, liveInstances(), "both deregistered when their clients went away");
+    }
+
+    private McpSyncClient client(String dir) {
+        List<String> command = Jar.command("mcp", "--project", "demo", "--dir", dir);
+        ServerParameters parameters = ServerParameters.builder(command.get(0))
+                .args(command.subList(1, command.size())).env(env()).build();
+        StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
+        transport.setStdErrorHandler(line -> { });
+        return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
+                .initializationTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    private static JsonNode call(McpSyncClient client, String tool, Map<String, Object> arguments) throws Exception {
+        McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
+        assertFalse(Boolean.TRUE.equals(result.isError()), () -> tool + ": " + text(result));
+        return JSON.readTree(text(result));
+    }
+
+    private static String text(McpSchema.CallToolResult result) {
+        return ((McpSchema.TextContent) result.content().get(0)).text();
+    }
+
+    private Map<String, String> env() {
+        return Map.of("CLAMBAKE_DB_URL", db.url(), "CLAMBAKE_HOST", "it-host",
+                "XDG_CONFIG_HOME", "/nonexistent-clambake-test-config");
+    }
+
+    private int liveInstances() throws Exception {
+        try (Connection c = db.connect("clambake"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM instances WHERE left_at IS NULL")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
