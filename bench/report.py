@@ -63,7 +63,7 @@ print("Measured in the same alternation: the JVM alone (a class with an empty `m
       "statements themselves.\n")
 print("## First command on a new database\n")
 print(f"- `status` on an empty database (creates the schema with Flyway), class archive already made: **{float(first_run):.2f} s**")
-print(f"- the same with no class archive yet (the launcher's very first run, which also records one): **{float(cold_run):.2f} s**\n")
+print(f"- the same with no class archive yet (the launcher's very first run): **{float(cold_run):.2f} s**\n")
 print("## Cleanup under load\n")
 print(f"{int(expired):,} expired messages; `clambake cleanup` deletes them in batches of 5,000 rows, each its own "
       "statement with `FOR UPDATE SKIP LOCKED`, while one psql session inserts a message every 10 ms as `send` does:\n")

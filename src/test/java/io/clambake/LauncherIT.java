@@ -39,8 +39,17 @@ class LauncherIT extends DatabaseTest {
     @MethodSource("javaHomes")
     void firstRunMakesAnArchiveAndPrintsOnlyItsOutput(Path javaHome, @TempDir Path cache, @TempDir Path work)
             throws Exception {
+        String schema = "launcher_" + javaHome.getFileName().toString().replaceAll("[^a-z0-9]", "_");
         Map<String, String> env = Map.of("CLAMBAKE_JAVA", javaHome.resolve("bin/java").toString(),
-                "CLAMBAKE_CACHE", cache.toString(), "CLAMBAKE_DB_URL", db.url(), "CLAMBAKE_HOST", "launcher-host");
+                "CLAMBAKE_CACHE", cache.toString(), "CLAMBAKE_DB_URL", db.url(), "CLAMBAKE_HOST", "launcher-host",
+                "CLAMBAKE_SCHEMA", schema);
+
+        Run migrating = launch(env, work, "status", "--json");
+        assertEquals(0, migrating.code, migrating::toString);
+        assertEquals("", migrating.err);
+        try (Stream<Path> files = Files.list(cache)) {
+            assertEquals(List.of(), files.toList(), "a run that migrated the schema must leave no archive");
+        }
 
         Run first = launch(env, work, "register", "--project", "launch", "--json");
         assertEquals(0, first.code, first::toString);

@@ -19,6 +19,7 @@ public final class SchemaMigrator {
     public static final int LATEST_VERSION = 2;
 
     private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
+    private static volatile boolean migratedInThisProcess;
 
     private SchemaMigrator() {
     }
@@ -58,7 +59,13 @@ public final class SchemaMigrator {
         }
     }
 
+    /** Whether this process ran Flyway: such a run is a poor sample of what later commands load. */
+    public static boolean migratedInThisProcess() {
+        return migratedInThisProcess;
+    }
+
     static void migrate(DatabaseSettings settings) {
+        migratedInThisProcess = true;
         FLYWAY_LOG.setLevel(Level.WARNING);
         org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
         dataSource.setURL(settings.jdbcUrl());
