@@ -8,16 +8,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clambake.support.DatabaseTest;
+import io.clambake.support.EmbeddedHome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -221,6 +224,45 @@ class JarIT extends DatabaseTest {
                 .run("inbox");
         none.assertFailsCleanly(5);
         assertTrue(none.err().contains("CLAMBAKE_DB_URL"), "the hint says what to set: " + none.err());
+    }
+
+    @Test
+    void aPasswordFromPgpassLogsInAndARefusedOneExits5WithoutShowingIt() throws Exception {
+        // The embedded server is the one PostgreSQL here that checks passwords (SCRAM).
+        try (EmbeddedHome home = EmbeddedHome.create("clambake-password-")) {
+            Runner starter = clambake(project).env("CLAMBAKE_DB_URL", null);
+            home.variables().forEach(starter::env);
+            String url = MAPPER.readTree(starter.run("server", "start", "--json").assertOk().out())
+                    .get("server").get("url").asText();
+            assertFalse(url.contains(":" + serverPassword(home) + "@"), "the URL it prints has no password: " + url);
+
+            Path pgpass = root.resolve("pgpass");
+            Files.writeString(pgpass, "*:*:*:*:" + serverPassword(home) + "\n");
+            Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+            clambake(project).env("CLAMBAKE_DB_URL", url).env("PGPASSFILE", pgpass.toString()).run("status").assertOk();
+
+            Files.writeString(pgpass, "*:*:*:*:wrong-pgpass-secret\n");
+            Proc refused = clambake(project).env("CLAMBAKE_DB_URL", url).env("PGPASSFILE", pgpass.toString()).run("status");
+            refused.assertFailsCleanly(5);
+            assertTrue(refused.err().contains("password authentication failed"), refused.toString());
+            assertFalse(refused.err().contains("wrong-pgpass-secret"), refused.toString());
+
+            Proc wrongVariable = clambake(project).env("CLAMBAKE_DB_URL", url)
+                    .env("CLAMBAKE_DB_PASSWORD", "wrong-variable-secret").run("status", "--json");
+            assertEquals(5, wrongVariable.code(), wrongVariable.toString());
+            assertFalse((wrongVariable.out() + wrongVariable.err()).contains("wrong-variable-secret"), wrongVariable.toString());
+
+            clambake(project).env("CLAMBAKE_DB_URL", url).env("CLAMBAKE_DB_PASSWORD", serverPassword(home))
+                    .run("status").assertOk();
+        }
+    }
+
+    private static String serverPassword(EmbeddedHome home) throws IOException {
+        Properties settings = new Properties();
+        try (var reader = Files.newBufferedReader(home.dir().resolve("server.properties"))) {
+            settings.load(reader);
+        }
+        return settings.getProperty("password");
     }
 
     @Test
