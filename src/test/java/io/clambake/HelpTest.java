@@ -14,7 +14,7 @@ class HelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"register", "heartbeat", "status", "send", "inbox", "read", "remember", "recall",
-        "update-memory", "log", "deregister", "cleanup"})
+        "update-memory", "log", "deregister", "cleanup", "server", "hook", "init", "mcp"})
     void everyVerbHasHelp(String verb) {
         Cli.Result result = new Cli(Map.of(), Path.of("/")).run(verb, "--help");
         assertEquals(0, result.code(), result::toString);

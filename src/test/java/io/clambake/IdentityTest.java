@@ -182,16 +182,6 @@ class IdentityTest extends DatabaseTest {
         return me.isNull() ? null : me.asText();
     }
 
-    private void setLastSeenHoursAgo(String name, int hours) throws SQLException {
-        try (Connection c = db.connect("clambake");
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE instances SET last_seen = now() - make_interval(hours => ?) WHERE name = ?")) {
-            ps.setInt(1, hours);
-            ps.setString(2, name);
-            assertEquals(1, ps.executeUpdate());
-        }
-    }
-
     private OffsetDateTime lastSeen(String name) throws SQLException {
         try (Connection c = db.connect("clambake");
              PreparedStatement ps = c.prepareStatement("SELECT last_seen FROM instances WHERE name = ?")) {

@@ -815,16 +815,6 @@ class VerbsTest extends DatabaseTest {
         return i.get("task").isNull() ? null : i.get("task").asText();
     }
 
-    private void setLastSeenHoursAgo(String name, int hours) throws SQLException {
-        try (Connection c = db.connect("clambake");
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE instances SET last_seen = now() - make_interval(hours => ?) WHERE name = ?")) {
-            ps.setInt(1, hours);
-            ps.setString(2, name);
-            assertEquals(1, ps.executeUpdate());
-        }
-    }
-
     private void execute(String sql) throws SQLException {
         try (Connection c = db.connect("clambake"); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.executeUpdate();

@@ -2,6 +2,9 @@ package io.clambake.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -25,6 +28,17 @@ public abstract class DatabaseTest {
 
     protected Cli shell(String host, String dir) {
         return Cli.shell(db, host, dir);
+    }
+
+    /** Makes an instance look unseen for {@code hours}, as if its session had gone quiet. */
+    protected void setLastSeenHoursAgo(String name, int hours) throws SQLException {
+        try (Connection c = db.connect("clambake");
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE instances SET last_seen = now() - make_interval(hours => ?) WHERE name = ?")) {
+            ps.setInt(1, hours);
+            ps.setString(2, name);
+            assertEquals(1, ps.executeUpdate());
+        }
     }
 
     /** Registers the shell's directory for {@code project} and returns the new instance's name. */
