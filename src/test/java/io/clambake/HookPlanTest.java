@@ -16,10 +16,8 @@ import io.clambake.domain.NameGenerator;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.ExplainingConnection;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,10 +34,7 @@ class HookPlanTest extends DatabaseTest {
         Cli.Result migrated = shell("plan-host", "/plan").run("status");
         assertEquals(0, migrated.code(), migrated::toString);
         try (Connection c = db.connect("clambake")) {
-            try (Statement st = c.createStatement()) {
-                st.execute(HotQueryPlans.seedSql(Path.of("bench/seed.sql"), "clambake", 200, 100_000, 20_000, 100_000));
-                st.execute("ANALYZE");
-            }
+            HotQueryPlans.seedTenthSize(c);
             Instance reader = new InstanceDao(c).findByName("bench-00001").orElseThrow();
             new AgentSessionDao(c).attach(new AgentSessionDao.Request("plan-session", reader.host(), reader.dir(),
                     reader.project(), null, null), false, new NameGenerator(new SecureRandom()));

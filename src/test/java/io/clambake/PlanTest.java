@@ -8,9 +8,7 @@ import io.clambake.bench.HotQueryPlans;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.ExplainingConnection;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,9 +24,7 @@ class PlanTest extends DatabaseTest {
         Cli.Result migrated = shell("plan-host", "/plan").run("status");
         assertEquals(0, migrated.code(), migrated::toString);
         try (Connection c = db.connect("clambake")) {
-            try (Statement st = c.createStatement()) {
-                st.execute(HotQueryPlans.seedSql(Path.of("bench/seed.sql"), "clambake", 200, 100_000, 20_000, 100_000));
-            }
+            HotQueryPlans.seedTenthSize(c);
             Map<String, List<ExplainingConnection.Plan>> plans = HotQueryPlans.capture(c);
             assertEquals(9, plans.size());
             for (var entry : plans.entrySet()) {

@@ -46,6 +46,13 @@ public final class HotQueryPlans {
                 .replace("${logs}", Integer.toString(logs));
     }
 
+    /** Seeds a tenth of the benchmark's data set (seed.sql ends with ANALYZE): the size CI checks plans at. */
+    public static void seedTenthSize(Connection connection) throws IOException, SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            st.execute(seedSql(Path.of("bench/seed.sql"), "clambake", 200, 100_000, 20_000, 100_000));
+        }
+    }
+
     /**
      * Command -> the DAO statements it runs after opening its connection (the identity look-up
      * by $CLAMBAKE_INSTANCE first, as the CLI does), each with its plan, in the order they ran.
