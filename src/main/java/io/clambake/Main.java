@@ -1,6 +1,6 @@
 package io.clambake;
 
-import io.clambake.cli.Clambake;
+import io.clambake.cli.CommandRunner;
 import io.clambake.config.Environment;
 import io.clambake.db.SchemaMigrator;
 import java.io.IOException;
@@ -9,18 +9,16 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine;
 
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        CommandLine commandLine = Clambake.commandLine(Environment.ofProcess(), args);
         // UTF-8 whatever the locale: under LANG=C Java 17 would print every non-ASCII character as '?'.
-        commandLine.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
-        commandLine.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
-        int code = commandLine.execute(args);
+        int code = new CommandRunner().run(Environment.ofProcess(),
+                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), args);
         System.out.flush();
         // bin/clambake records a class archive from a command's run; one that migrated the schema
         // would have every later command load Flyway, so it is told to throw this recording away.

@@ -9,6 +9,7 @@ import io.clambake.db.AgentSessionDao;
 import io.clambake.db.InstanceDao;
 import io.clambake.db.MemoryDao;
 import io.clambake.db.MessageDao;
+import io.clambake.db.MessageQueries;
 import io.clambake.domain.Instance;
 import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryStatus;
@@ -44,7 +45,7 @@ class HookPlanTest extends DatabaseTest {
 
             new AgentSessionDao(x).touch("plan-session", Duration.ZERO);
             new MessageDao(x).remind(reader, "plan-session", 5, false);
-            new MessageDao(x).blockers(reader, 5);
+            new MessageQueries(x).blockers(reader, 5);
             new MessageDao(x).remind(reader, "plan-session", 8, true);
             new InstanceDao(x).live(null);
             new MemoryDao(x).recall(new MemoryDao.Query(MemoryScope.PROJECT, reader.project(), null, null, active, 5));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clambake.claude.ClaudeCodeFiles;
 import io.clambake.support.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +27,13 @@ class InitTest {
 
     @TempDir
     Path temp;
+
+    @Test
+    void thisRepositorysClaudeMdCarriesTheSectionInitWrites() throws IOException {
+        String claudeMd = Files.readString(Path.of("CLAUDE.md"));
+        assertTrue(claudeMd.contains(ClaudeCodeFiles.section()),
+                "CLAUDE.md's Clambake section must be the text of src/main/resources/io/clambake/claude/protocol.md");
+    }
 
     @Test
     void setsARepositoryUpKeepingTheUsersContentAndASecondRunChangesNothing() throws Exception {

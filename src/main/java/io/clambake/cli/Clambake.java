@@ -2,6 +2,7 @@ package io.clambake.cli;
 
 import io.clambake.config.Environment;
 import io.clambake.db.ConnectionSource;
+import io.clambake.domain.ExitCode;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -62,11 +63,8 @@ public final class Clambake implements Callable<Integer> {
      * The command line for these arguments; {@code execute(args)} returns the exit code. picocli
      * builds a model of every command it is given by reflection, so when the first argument names
      * a verb only that verb is added: the rest would cost start-up time and never run.
+     * {@code pool}: where verbs take connections in a long-lived process, else null.
      */
-    public static CommandLine commandLine(Environment environment, String... args) {
-        return commandLine(environment, (ConnectionSource) null, args);
-    }
-
     static CommandLine commandLine(Environment environment, ConnectionSource pool, String... args) {
         CommandLine commandLine = new CommandLine(new Clambake(environment, pool));
         String first = args.length == 0 ? "" : args[0];
@@ -74,16 +72,16 @@ public final class Clambake implements Callable<Integer> {
         for (Class<?> verb : verbs.isEmpty() ? VERBS : verbs) {
             commandLine.addSubcommand(verb);
         }
-        ExitCodes exitCodes = new ExitCodes();
-        commandLine.setExecutionExceptionHandler(exitCodes);
-        commandLine.setExitCodeExceptionMapper(exitCodes);
-        commandLine.setParameterExceptionHandler(exitCodes);
+        ErrorReporter errors = new ErrorReporter();
+        commandLine.setExecutionExceptionHandler(errors);
+        commandLine.setExitCodeExceptionMapper(errors);
+        commandLine.setParameterExceptionHandler(errors);
         return commandLine;
     }
 
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
+        return ExitCode.USAGE;
     }
 }

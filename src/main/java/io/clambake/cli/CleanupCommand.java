@@ -2,17 +2,22 @@ package io.clambake.cli;
 
 import io.clambake.db.InstanceDao;
 import io.clambake.db.MessageDao;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Rules;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cleanup", description = {
     "Remove stale instances (their names and inboxes are kept for a later 'register') and delete expired messages.",
     "Safe to run from many sessions at once."})
 final class CleanupCommand extends Verb {
+    @Mixin
+    CallerOptions caller;
+
     private static final int BATCH = 5_000;
 
     @Option(names = "--stale-after", paramLabel = "DURATION", defaultValue = "1h",
@@ -33,6 +38,6 @@ final class CleanupCommand extends Verb {
         }
         out().println("removed " + stale + " stale instance" + (stale == 1 ? "" : "s") + ", deleted " + expired
                 + " expired message" + (expired == 1 ? "" : "s"));
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

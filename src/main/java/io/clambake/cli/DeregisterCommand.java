@@ -1,13 +1,19 @@
 package io.clambake.cli;
 
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Views;
 import io.clambake.db.InstanceDao;
 import io.clambake.domain.Instance;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "deregister", description = {
     "Leave. History and the name's inbox are kept; 'register' again in the same directory to come back."})
 final class DeregisterCommand extends Verb {
+    @Mixin
+    CallerOptions caller;
+
     @Override
     protected int run(Session session) throws Exception {
         Instance me = session.me();
@@ -16,6 +22,6 @@ final class DeregisterCommand extends Verb {
             return printJson(Map.of("instance", Views.instance(gone, false)));
         }
         out().println(gone.name() + " deregistered");
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

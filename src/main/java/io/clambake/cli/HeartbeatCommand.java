@@ -1,14 +1,20 @@
 package io.clambake.cli;
 
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Views;
 import io.clambake.db.InstanceDao;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Rules;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "heartbeat", description = "Say you are alive and, with --task, what you are working on.")
 final class HeartbeatCommand extends Verb {
+    @Mixin
+    CallerOptions caller;
+
     @Option(names = "--task", paramLabel = "TEXT", description = "Current task (\"\" clears it; omitted keeps it).")
     String task;
 
@@ -22,6 +28,6 @@ final class HeartbeatCommand extends Verb {
             return printJson(Map.of("instance", Views.instance(updated, false)));
         }
         out().println(updated.name() + ": " + (updated.task() == null ? "(no task)" : updated.task()));
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

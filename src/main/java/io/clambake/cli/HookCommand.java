@@ -1,12 +1,21 @@
 package io.clambake.cli;
 
-import io.clambake.config.ProjectNames;
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Json;
+import io.clambake.output.Text;
+import io.clambake.claude.HookEvent;
+import io.clambake.claude.HookPayload;
+import io.clambake.claude.Briefing;
+import io.clambake.claude.Launcher;
 import io.clambake.db.AgentSessionDao;
 import io.clambake.db.InstanceDao;
 import io.clambake.db.MemoryDao;
 import io.clambake.db.MessageDao;
+import io.clambake.db.MessageQueries;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.Instance;
+import io.clambake.domain.Message;
+import io.clambake.domain.Page;
 import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryStatus;
 import io.clambake.domain.NameGenerator;
@@ -23,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "hook", description = {
@@ -30,6 +40,9 @@ import picocli.CommandLine.Option;
     "SessionStart registers and briefs, UserPromptSubmit and PostToolUse remind of new messages,",
     "SessionEnd deregisters. Fail-open: a problem is one line on stderr, and the exit code is always 0."})
 final class HookCommand extends Verb {
+    @Mixin
+    DatabaseOptions database;
+
     /**
      * Bounds a hook to a few seconds when the database does not answer, whatever the URL says:
      * loginTimeout caps the whole connect (both attempts of sslmode=prefer), socketTimeout each query.
@@ -57,23 +70,20 @@ final class HookCommand extends Verb {
         }
         try {
             session.parameters(FAIL_FAST);
-            String context = switch (payload.event()) {
-                case "SessionStart" -> start(session, payload);
-                case "UserPromptSubmit" -> prompt(session, payload);
-                case "PostToolUse" -> toolUse(session, payload);
-                case "SessionEnd" -> end(session, payload);
-                default -> null;
+            Optional<HookEvent> event = HookEvent.of(payload.event());
+            String context = event.isEmpty() ? null : switch (event.get()) {
+                case SESSION_START -> start(session, payload);
+                case USER_PROMPT_SUBMIT -> prompt(session, payload);
+                case POST_TOOL_USE -> toolUse(session, payload);
+                case SESSION_END -> end(session, payload);
             };
             if (context != null) {
-                Map<String, Object> output = new LinkedHashMap<>();
-                output.put("hookEventName", payload.event());
-                output.put("additionalContext", context);
-                Json.print(out(), Map.of("hookSpecificOutput", output));
+                Json.print(out(), event.get().context(context));
             }
         } catch (Exception e) {
             return complain(payload, e instanceof ClambakeException ? e.getMessage() : String.valueOf(e), e);
         }
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 
     private String start(Session session, HookPayload payload) throws Exception {
@@ -105,11 +115,7 @@ final class HookCommand extends Verb {
     }
 
     private AgentSessionDao.Attached attach(Session session, HookPayload payload, boolean fresh) throws Exception {
-        Path dir = session.directory(payload.cwd());
-        String projectName = Rules.project(project != null ? project : ProjectNames.guess(dir));
-        Long pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(null);
-        var request = new AgentSessionDao.Request(sessionId(payload), session.env().host(), dir.toString(),
-                projectName, pid, null);
+        var request = session.agentSession(sessionId(payload), payload.cwd(), project, null);
         return new AgentSessionDao(session.db()).attach(request, fresh, new NameGenerator(new SecureRandom()));
     }
 
@@ -121,19 +127,20 @@ final class HookCommand extends Verb {
         List<MemoryStatus> active = List.of(MemoryStatus.ACTIVE);
         return Briefing.start(new Briefing.Start(me, attached.siblings(), persisted, commandUnlessOnPath(),
                 new InstanceDao(session.db()).live(null),
-                messages.blockers(me, Briefing.BLOCKERS),
+                new MessageQueries(session.db()).blockers(me, Briefing.BLOCKERS),
                 messages.remind(me, sessionId(payload), Briefing.UNREAD, again),
                 memories.recall(new MemoryDao.Query(MemoryScope.PROJECT, me.project(), null, null, active,
                         Briefing.PROJECT_MEMORIES)),
                 memories.recall(new MemoryDao.Query(MemoryScope.GLOBAL, null, null, null, active,
-                        Briefing.GLOBAL_MEMORIES))), now());
+                        Briefing.GLOBAL_MEMORIES))), session.now());
     }
 
     private String reminder(Session session, HookPayload payload, Instance me) throws Exception {
         if (limit < 1 || limit > 50) {
             throw ClambakeException.invalid("--limit must be between 1 and 50");
         }
-        return Briefing.reminder(me, new MessageDao(session.db()).remind(me, sessionId(payload), limit, false), now());
+        Page<Message> fresh = new MessageDao(session.db()).remind(me, sessionId(payload), limit, false);
+        return fresh.items().isEmpty() ? null : Briefing.reminder(me, fresh, session.now());
     }
 
     /**
@@ -187,13 +194,10 @@ final class HookCommand extends Verb {
             e.printStackTrace(spec.commandLine().getErr());
         }
         spec.commandLine().getErr().flush();
-        if (payload != null && "SessionStart".equals(payload.event())) {
-            Map<String, Object> output = new LinkedHashMap<>();
-            output.put("hookEventName", payload.event());
-            output.put("additionalContext", "Clambake (coordination between agent sessions) is unavailable: "
-                    + Text.oneLine(problem, 200) + ". Coordination is off until it is back.");
-            Json.print(out(), Map.of("hookSpecificOutput", output));
+        if (payload != null && HookEvent.of(payload.event()).orElse(null) == HookEvent.SESSION_START) {
+            Json.print(out(), HookEvent.SESSION_START.context("Clambake (coordination between agent sessions) is "
+                    + "unavailable: " + Text.oneLine(problem, 200) + ". Coordination is off until it is back."));
         }
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

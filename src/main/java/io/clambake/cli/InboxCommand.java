@@ -1,19 +1,27 @@
 package io.clambake.cli;
 
-import io.clambake.db.MessageDao;
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Text;
+import io.clambake.output.Views;
+import io.clambake.db.MessageQueries;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Message;
+import io.clambake.domain.Page;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "inbox", description = {
     "List your unread messages (direct, @all and your project's), newest first.",
     "Listing does not mark them read: 'read ID' does."})
 final class InboxCommand extends Verb {
+    @Mixin
+    CallerOptions caller;
+
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Show at most N (default: ${DEFAULT-VALUE}).")
     int limit;
 
@@ -23,23 +31,23 @@ final class InboxCommand extends Verb {
             throw ClambakeException.invalid("--limit must be between 1 and 1000");
         }
         Instance me = session.me();
-        MessageDao.Page page = new MessageDao(session.db()).unread(me, limit);
-        long more = page.total() - page.messages().size();
+        Page<Message> page = new MessageQueries(session.db()).unread(me, limit);
+        long more = page.more();
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("me", me.name());
-            doc.put("messages", page.messages().stream().map(Views::message).toList());
+            doc.put("messages", page.items().stream().map(Views::message).toList());
             doc.put("unread", page.total());
             doc.put("more", more);
             return printJson(doc);
         }
-        if (page.messages().isEmpty()) {
+        if (page.items().isEmpty()) {
             out().println("no unread messages");
-            return ExitCodes.OK;
+            return ExitCode.OK;
         }
-        OffsetDateTime now = now();
+        OffsetDateTime now = session.now();
         Text.Table table = new Text.Table();
-        for (Message m : page.messages()) {
+        for (Message m : page.items()) {
             String preview = Text.oneLine(m.subject() + (m.body().isBlank() ? "" : " - " + m.body()), 100);
             table.row("#" + m.id(), m.type().label(), m.from() + (m.to().startsWith("@") ? " " + m.to() : ""),
                     Text.age(m.createdAt(), now), preview);
@@ -48,6 +56,6 @@ final class InboxCommand extends Verb {
         if (more > 0) {
             out().println(more + " more unread (inbox --limit " + Math.min(1000, page.total()) + ")");
         }
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

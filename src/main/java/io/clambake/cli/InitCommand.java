@@ -1,8 +1,11 @@
 package io.clambake.cli;
 
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Diff;
+import io.clambake.claude.Launcher;
+import io.clambake.claude.ClaudeCodeFiles;
 import io.clambake.config.ProjectNames;
 import io.clambake.domain.ClambakeException;
-import io.clambake.domain.ClaudeCodeFiles;
 import io.clambake.domain.Rules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +103,7 @@ final class InitCommand extends Verb {
             String action = dryRun && !"unchanged".equals(c.action()) ? "would be " + c.action() : c.action();
             out().println(action + ": " + c.shown());
         }
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 
     private static Change change(Path base, Path path, UnaryOperator<String> merge) throws IOException {

@@ -1,15 +1,21 @@
 package io.clambake.cli;
 
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Views;
 import io.clambake.db.LogDao;
 import io.clambake.domain.Instance;
 import io.clambake.domain.LogEntry;
 import io.clambake.domain.Rules;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "log", description = "Append an entry to the session action log (shown by 'status').")
 final class LogCommand extends Verb {
+    @Mixin
+    CallerOptions caller;
+
     @Option(names = "--action", required = true, paramLabel = "A", description = "What kind of action, e.g. deploy.")
     String action;
 
@@ -26,6 +32,6 @@ final class LogCommand extends Verb {
             return printJson(Map.of("entry", Views.logEntry(entry)));
         }
         out().println("logged #" + entry.id());
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

@@ -1,5 +1,8 @@
 package io.clambake.cli;
 
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Text;
+import io.clambake.output.Views;
 import io.clambake.db.MessageDao;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.Instance;
@@ -10,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,6 +21,9 @@ import picocli.CommandLine.Parameters;
     "Show a whole message and mark it read for you only.",
     "--next takes your oldest unread message; sessions racing as one instance never get the same one."})
 final class ReadCommand extends Verb {
+    @Mixin
+    CallerOptions caller;
+
     @ArgGroup(multiplicity = "1")
     Which which;
 
@@ -44,18 +51,18 @@ final class ReadCommand extends Verb {
         }
         if (read.isEmpty()) {
             out().println("no unread messages");
-            return ExitCodes.OK;
+            return ExitCode.OK;
         }
         Message m = read.get().message();
         PrintWriter out = out();
         out.println("#" + m.id() + " " + m.type().label() + " from " + m.from() + " to " + m.to() + ", "
-                + Text.age(m.createdAt(), now()) + (read.get().firstRead() || m.readAt() == null ? ""
-                : " (read " + Text.age(m.readAt(), now()) + ")"));
+                + Text.age(m.createdAt(), session.now()) + (read.get().firstRead() || m.readAt() == null ? ""
+                : " (read " + Text.age(m.readAt(), session.now()) + ")"));
         out.println("Subject: " + m.subject());
         if (!m.body().isBlank()) {
             out.println();
             out.println(m.body().stripTrailing());
         }
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

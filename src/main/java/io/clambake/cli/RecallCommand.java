@@ -1,11 +1,15 @@
 package io.clambake.cli;
 
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Text;
+import io.clambake.output.Views;
 import io.clambake.db.MemoryDao;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.Memory;
 import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryStatus;
 import io.clambake.domain.MemoryType;
+import io.clambake.domain.Page;
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -13,12 +17,16 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "recall", description = {
     "Query project (default: yours) or global memory, newest first.",
     "--search is full-text search with English stemming, best match first."})
 final class RecallCommand extends Verb {
+    @Mixin
+    CallerOptions caller;
+
     private static final int PREVIEW = 400;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -50,23 +58,23 @@ final class RecallCommand extends Verb {
                 : "all".equals(status) ? List.of(MemoryStatus.values()) : List.of(MemoryStatus.parse(status));
         String query = search == null || search.isBlank() ? null : search;
         String project = scope.project(session.meIfRegistered());
-        MemoryDao.Page page = new MemoryDao(session.db())
+        Page<Memory> page = new MemoryDao(session.db())
                 .recall(new MemoryDao.Query(memoryScope, project, memoryType, query, statuses, limit));
-        long more = page.total() - page.memories().size();
+        long more = page.more();
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("memories", page.memories().stream().map(Views::memory).toList());
+            doc.put("memories", page.items().stream().map(Views::memory).toList());
             doc.put("total", page.total());
             doc.put("more", more);
             return printJson(doc);
         }
         PrintWriter out = out();
-        if (page.memories().isEmpty()) {
+        if (page.items().isEmpty()) {
             out.println("no memories" + (project == null ? " (global)" : " for " + project));
-            return ExitCodes.OK;
+            return ExitCode.OK;
         }
-        OffsetDateTime now = now();
-        for (Memory m : page.memories()) {
+        OffsetDateTime now = session.now();
+        for (Memory m : page.items()) {
             String marker = m.status() == MemoryStatus.ACTIVE ? "" : " [" + m.status().label() + "]";
             out.println("#" + m.id() + " " + m.type().label() + marker + ": " + m.title() + "  ("
                     + m.author() + ", " + Text.age(m.updatedAt(), now) + ")");
@@ -79,6 +87,6 @@ final class RecallCommand extends Verb {
         if (more > 0) {
             out.println(more + " more (recall --limit " + Math.min(1000, page.total()) + ")");
         }
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

@@ -1,48 +1,49 @@
 package io.clambake.cli;
 
 import io.clambake.db.InstanceDao;
+import io.clambake.domain.ClambakeException;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.domain.NameGenerator;
 import io.clambake.domain.Rules;
+import io.clambake.output.Views;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "register", description = {
     "Join as an instance of a project and print its name.",
     "Registering again with the same host, directory and project revives the same name and inbox."})
 final class RegisterCommand extends Verb {
-    @Option(names = "--project", required = true, paramLabel = "P", description = "Project name.")
-    String project;
+    @Mixin
+    DatabaseOptions database;
 
-    @Option(names = "--dir", paramLabel = "D", description = "Working directory to register (default: current).")
-    String dir;
-
-    @Option(names = "--name", paramLabel = "N", description = "Ask for this name instead of a generated one.")
-    String name;
+    @Mixin
+    RegistrationOptions registration;
 
     @Override
     protected int run(Session session) throws Exception {
-        Rules.project(project);
-        if (name != null) {
-            Rules.name(name);
+        if (registration.project == null) {
+            throw ClambakeException.invalid("Missing required option: '--project=P'");
         }
-        String directory = session.directory(dir).toString();
+        String project = Rules.project(registration.project);
+        String name = registration.name();
+        String directory = session.directory(registration.dir).toString();
         Long pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(null);
-        InstanceDao.Registration registration = new InstanceDao(session.db()).register(
+        InstanceDao.Registration result = new InstanceDao(session.db()).register(
                 session.env().host(), directory, project, pid, name, new NameGenerator(new SecureRandom()));
-        Instance me = registration.instance();
+        Instance me = result.instance();
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("instance", Views.instance(me, false));
-            doc.put("revived", registration.revived());
+            doc.put("revived", result.revived());
             return printJson(doc);
         }
         out().println(me.name());
-        out().println((registration.revived() ? "revived" : "registered") + ": project " + me.project() + ", host "
+        out().println((result.revived() ? "revived" : "registered") + ": project " + me.project() + ", host "
                 + me.host() + ", dir " + me.dir() + (me.pid() == null ? "" : ", pid " + me.pid()));
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

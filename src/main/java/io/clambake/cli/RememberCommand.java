@@ -1,5 +1,7 @@
 package io.clambake.cli;
 
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Views;
 import io.clambake.db.MemoryDao;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Memory;
@@ -10,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "remember", description = {
@@ -17,6 +20,9 @@ import picocli.CommandLine.Option;
     "Project types: architecture, feature, issue, fix, decision, pattern, gotcha, update.",
     "Global types: infrastructure, convention, tool, preference, credential, lesson."})
 final class RememberCommand extends Verb {
+    @Mixin
+    CallerOptions caller;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     ScopeOptions scope = new ScopeOptions();
 
@@ -45,6 +51,6 @@ final class RememberCommand extends Verb {
         }
         out().println("remembered #" + memory.id() + " (" + (project == null ? "global" : project) + ", "
                 + memoryType.label() + ")");
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

@@ -1,5 +1,8 @@
 package io.clambake.cli;
 
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Text;
+import io.clambake.output.Views;
 import io.clambake.db.InstanceDao;
 import io.clambake.db.MessageDao;
 import io.clambake.domain.ClambakeException;
@@ -11,10 +14,14 @@ import io.clambake.domain.Rules;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "send", description = "Send a message to one instance, to every instance (@all) or to a project (@project:P).")
 final class SendCommand extends Verb {
+    @Mixin
+    CallerOptions caller;
+
     @Option(names = "--to", required = true, paramLabel = "NAME|@all|@project:P", description = "Recipient.")
     String to;
 
@@ -52,6 +59,6 @@ final class SendCommand extends Verb {
             return printJson(Map.of("message", Views.message(sent)));
         }
         out().println("sent #" + sent.id() + " to " + sent.to() + " (expires in " + Text.span(expiry) + ")");
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

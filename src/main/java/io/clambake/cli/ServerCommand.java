@@ -1,12 +1,14 @@
 package io.clambake.cli;
 
 import io.clambake.config.SettingsResolver;
-import io.clambake.server.EmbeddedServer;
-import io.clambake.server.ServerStatus;
+import io.clambake.domain.ExitCode;
+import io.clambake.embedded.EmbeddedServer;
+import io.clambake.embedded.ServerStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "server", description = {
@@ -18,6 +20,9 @@ import picocli.CommandLine.Parameters;
     "/var/lib/clambake as root). Port: $CLAMBAKE_SERVER_PORT, else the last one,",
     "else 54329, else the next free one."})
 final class ServerCommand extends Verb {
+    @Mixin
+    DatabaseOptions database;
+
     enum Action { start, stop, status }
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "start, stop or status.")
@@ -33,7 +38,7 @@ final class ServerCommand extends Verb {
             case status -> false;
         };
         ServerStatus status = server.status();
-        Optional<String> configured = new SettingsResolver(session.env()).urlSource(options.dbUrl);
+        Optional<String> configured = new SettingsResolver(session.env()).urlSource(session.dbUrl());
         Optional<String> account = status.running() || action == Action.start ? server.runsAs() : Optional.empty();
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -58,7 +63,7 @@ final class ServerCommand extends Verb {
         out().println("home  " + status.home() + account.map(user -> "  (server runs as " + user + ")").orElse(""));
         out().println("log   " + status.log());
         configured.ifPresent(source -> out().println("not in use: commands use the database from " + source));
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 
     private String headline(ServerStatus status, boolean changed) {

@@ -2,17 +2,21 @@ package io.clambake.cli;
 
 import io.clambake.config.DatabaseSettings;
 import io.clambake.config.Environment;
+import io.clambake.config.ProjectNames;
 import io.clambake.config.SettingsResolver;
+import io.clambake.db.AgentSessionDao;
 import io.clambake.db.ConnectionSource;
 import io.clambake.db.Database;
 import io.clambake.db.InstanceDao;
-import io.clambake.server.EmbeddedServer;
+import io.clambake.embedded.EmbeddedServer;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.Failure;
 import io.clambake.domain.Instance;
+import io.clambake.domain.Rules;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,14 +28,18 @@ import java.util.Optional;
  */
 final class Session implements AutoCloseable {
     private final Environment env;
-    private final CommonOptions options;
+    private final String dbUrl;
+    private final String as;
     private final ConnectionSource pool;
     private String parameters;
     private Connection connection;
+    private OffsetDateTime now;
 
-    Session(Environment env, CommonOptions options, ConnectionSource pool) {
+    /** {@code dbUrl} and {@code as}: the --db-url and --as options, null when not given. */
+    Session(Environment env, String dbUrl, String as, ConnectionSource pool) {
         this.env = env;
-        this.options = options;
+        this.dbUrl = dbUrl;
+        this.as = as;
         this.pool = pool;
     }
 
@@ -48,8 +56,36 @@ final class Session implements AutoCloseable {
 
     DatabaseSettings settings() {
         DatabaseSettings settings = new SettingsResolver(env)
-                .resolve(options.dbUrl, schema -> new EmbeddedServer(env).connectionSettings(schema));
+                .resolve(dbUrl, schema -> new EmbeddedServer(env).connectionSettings(schema));
         return parameters == null ? settings : settings.withParameters(parameters);
+    }
+
+    /** The --db-url option, or null. */
+    String dbUrl() {
+        return dbUrl;
+    }
+
+    /**
+     * The database's clock, read once per command: every stored time was written by it, so ages
+     * shown from it need no synchronised clock on this machine.
+     */
+    OffsetDateTime now() throws SQLException {
+        if (now == null) {
+            now = Database.now(db());
+        }
+        return now;
+    }
+
+    /**
+     * What an agent session (a Claude Code session, an MCP server) asks for when it attaches:
+     * this host, the directory ({@code dir} relative to the working directory, default the
+     * working directory itself), the project (default: the directory's repository name).
+     */
+    AgentSessionDao.Request agentSession(String sessionId, String dir, String project, String name) {
+        Path directory = directory(dir);
+        String projectName = Rules.project(project != null ? project : ProjectNames.guess(directory));
+        Long pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(null);
+        return new AgentSessionDao.Request(sessionId, env.host(), directory.toString(), projectName, pid, name);
     }
 
     /** Driver parameters (such as short timeouts) for the connection this session opens, over the URL's. */
@@ -81,9 +117,9 @@ final class Session implements AutoCloseable {
     /** --as, then $CLAMBAKE_INSTANCE, then this host's registration for the nearest directory. */
     private Optional<Instance> lookUp() throws SQLException {
         InstanceDao instances = new InstanceDao(db());
-        String name = options.as != null ? options.as : env.get("CLAMBAKE_INSTANCE");
+        String name = as != null ? as : env.get("CLAMBAKE_INSTANCE");
         if (name != null) {
-            String source = options.as != null ? "--as" : "CLAMBAKE_INSTANCE";
+            String source = as != null ? "--as" : "CLAMBAKE_INSTANCE";
             Instance named = instances.touchByName(name)
                     .orElseThrow(() -> ClambakeException.notFound("no instance named '" + name + "' (from " + source + ")"));
             return Optional.of(named);

@@ -1,9 +1,11 @@
 package io.clambake.cli;
 
-import io.clambake.db.Database;
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Text;
+import io.clambake.output.Views;
 import io.clambake.db.InstanceDao;
 import io.clambake.db.LogDao;
-import io.clambake.db.MessageDao;
+import io.clambake.db.MessageQueries;
 import io.clambake.domain.Instance;
 import io.clambake.domain.LogEntry;
 import io.clambake.domain.Message;
@@ -16,10 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", description = "Show live instances and recent activity (messages and log entries).")
 final class StatusCommand extends Verb {
+    @Mixin
+    CallerOptions caller;
+
     @Option(names = "--project", paramLabel = "P", description = "Only this project.")
     String project;
 
@@ -43,9 +49,9 @@ final class StatusCommand extends Verb {
         Optional<Instance> me = session.meIfRegistered();
         // Staleness is judged by the database clock, the one every last-seen time was written with.
         List<Instance> live = new InstanceDao(session.db()).live(project);
-        List<Message> messages = new MessageDao(session.db()).recent(project, limit);
+        List<Message> messages = new MessageQueries(session.db()).recent(project, limit);
         List<LogEntry> log = new LogDao(session.db()).recent(project, limit);
-        OffsetDateTime now = Database.now(session.db());
+        OffsetDateTime now = session.now();
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("me", me.map(Instance::name).orElse(null));
@@ -81,6 +87,6 @@ final class StatusCommand extends Verb {
             entries.row(Text.age(e.createdAt(), now), e.instance(), e.action(), Text.oneLine(e.summary(), 80));
         }
         entries.print(out);
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

@@ -1,5 +1,7 @@
 package io.clambake.cli;
 
+import io.clambake.domain.ExitCode;
+import io.clambake.output.Views;
 import io.clambake.db.MemoryDao;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.Memory;
@@ -7,11 +9,15 @@ import io.clambake.domain.MemoryStatus;
 import io.clambake.domain.Rules;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "update-memory", description = "Change a memory's status (active, resolved, obsolete), title or content.")
 final class UpdateMemoryCommand extends Verb {
+    @Mixin
+    CallerOptions caller;
+
     @Parameters(paramLabel = "ID", description = "Memory id.")
     long id;
 
@@ -38,6 +44,6 @@ final class UpdateMemoryCommand extends Verb {
             return printJson(Map.of("memory", Views.memory(memory)));
         }
         out().println("updated #" + memory.id() + " (" + memory.status().label() + "): " + memory.title());
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

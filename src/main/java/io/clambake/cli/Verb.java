@@ -1,16 +1,21 @@
 package io.clambake.cli;
 
 import io.clambake.config.Environment;
+import io.clambake.output.Json;
+import io.clambake.domain.ExitCode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** Base of every verb: opens a session, runs the verb, closes the session. Parsing and printing only. */
+/**
+ * Base of every verb: opens a session, runs the verb, closes the session. Parsing and printing
+ * only. A verb that uses the database declares a {@link DatabaseOptions} mixin (an instance's
+ * verbs a {@link CallerOptions}); the session reads them from there.
+ */
 abstract class Verb implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -20,7 +25,9 @@ abstract class Verb implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        try (Session session = new Session(environment(), options, root().pool())) {
+        DatabaseOptions database = mixin(DatabaseOptions.class);
+        String as = database instanceof CallerOptions caller ? caller.as : null;
+        try (Session session = new Session(environment(), database == null ? null : database.dbUrl, as, root().pool())) {
             return run(session);
         }
     }
@@ -35,6 +42,11 @@ abstract class Verb implements Callable<Integer> {
         return (Clambake) spec.root().userObject();
     }
 
+    private <T> T mixin(Class<T> type) {
+        return spec.mixins().values().stream().map(CommandSpec::userObject)
+                .filter(type::isInstance).map(type::cast).findFirst().orElse(null);
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
@@ -45,11 +57,7 @@ abstract class Verb implements Callable<Integer> {
 
     int printJson(Object document) {
         Json.print(out(), document);
-        return ExitCodes.OK;
-    }
-
-    static OffsetDateTime now() {
-        return OffsetDateTime.now();
+        return ExitCode.OK;
     }
 
     /** The option's value, or all of standard input when the value is {@code -}. */

@@ -5,6 +5,7 @@ import io.clambake.domain.Memory;
 import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryStatus;
 import io.clambake.domain.MemoryType;
+import io.clambake.domain.Page;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,9 +31,6 @@ public final class MemoryDao {
                         List<MemoryStatus> statuses, int limit) {
     }
 
-    public record Page(List<Memory> memories, long total) {
-    }
-
     public Memory remember(MemoryScope scope, String project, MemoryType type, String title, String content,
                            long authorId) throws SQLException {
         String sql = """
@@ -47,7 +45,7 @@ public final class MemoryDao {
     }
 
     /** Newest first; with a search, best full-text match first (title weighs more than content). */
-    public Page recall(Query q) throws SQLException {
+    public Page<Memory> recall(Query q) throws SQLException {
         // The scope is spelled out rather than bound so that the planner can use the partial
         // index of project memories; both fragments are constants.
         boolean global = q.scope() == MemoryScope.GLOBAL;
@@ -69,12 +67,7 @@ public final class MemoryDao {
                      ORDER BY rank DESC, m.id DESC
                      LIMIT ?
                     """.formatted(COLUMNS, filter);
-            long[] total = {0};
-            List<Memory> rows = Sql.list(connection, sql, rs -> {
-                total[0] = rs.getLong("total");
-                return map(rs);
-            }, concat(List.of(q.search()), params, List.of(q.limit())));
-            return new Page(rows, total[0]);
+            return Sql.page(connection, sql, MemoryDao::map, concat(List.of(q.search()), params, List.of(q.limit())));
         }
         String sql = """
                 SELECT %s, NULL::float8 AS rank
@@ -88,7 +81,7 @@ public final class MemoryDao {
                 SELECT count(*) AS total FROM (SELECT 1 FROM memories m WHERE %s LIMIT %d) AS capped
                 """.formatted(filter, COUNT_CAP);
         long total = Sql.one(connection, count, rs -> rs.getLong("total"), params.toArray()).orElse(0L);
-        return new Page(rows, total);
+        return new Page<>(rows, total);
     }
 
     @SafeVarargs

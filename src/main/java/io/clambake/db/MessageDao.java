@@ -3,44 +3,22 @@ package io.clambake.db;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Message;
 import io.clambake.domain.MessageType;
+import io.clambake.domain.Page;
 import io.clambake.domain.Recipient;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
+/** Writes of messages: sending, read marks, reminder claims and expiry. Reads that change nothing are in MessageQueries. */
 public final class MessageDao {
-    /** Columns of a message joined with its sender (s) and, for direct messages, recipient (r). */
-    private static final String COLUMNS = """
-            m.id, s.name AS sender, m.audience, r.name AS recipient, m.project, m.type, m.subject, m.body,
-            m.created_at, m.expires_at""";
-    private static final String JOINS = """
-            JOIN instances s ON s.id = m.sender_id
-            LEFT JOIN instances r ON r.id = m.recipient_id""";
-    /**
-     * Ids of live messages for reader ?1 (project ?4, registered since ?3), read or not. Broadcasts
-     * count from the reader's first registration, as a mailing list does. Each branch starts from
-     * its own partial index, so the cost follows the reader's live mail, not the table's size.
-     */
-    private static final String VISIBLE_IDS = """
-            SELECT id FROM messages
-             WHERE audience = 'direct' AND recipient_id = ? AND expires_at > now()
-            UNION ALL
-            SELECT id FROM messages
-             WHERE audience = 'all' AND expires_at > now() AND sender_id <> ? AND created_at >= ?
-            UNION ALL
-            SELECT id FROM messages
-             WHERE audience = 'project' AND project = ? AND expires_at > now() AND sender_id <> ? AND created_at >= ?""";
-
     private final Connection connection;
 
     public MessageDao(Connection connection) {
         this.connection = connection;
     }
 
-    public record Page(List<Message> messages, long total) {
+    public record Read(Message message, boolean firstRead) {
     }
 
     /** {@code recipientId} is the resolved instance for a direct message, else null. */
@@ -54,28 +32,9 @@ public final class MessageDao {
                     VALUES (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))
                     RETURNING *)
                 SELECT %s, NULL::timestamptz AS read_at FROM m %s
-                """.formatted(COLUMNS, JOINS);
-        return Sql.one(connection, sql, MessageDao::map, senderId, audience, recipientId, project, type.label(),
+                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
+        return Sql.one(connection, sql, MessageRows::map, senderId, audience, recipientId, project, type.label(),
                 subject, body, (double) ttl.toSeconds()).orElseThrow();
-    }
-
-    /** The reader's unread messages, newest first, and how many there are in all. */
-    public Page unread(Instance reader, int limit) throws SQLException {
-        String sql = """
-                WITH unread AS MATERIALIZED (
-                    SELECT v.id FROM (%s) AS v
-                     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)),
-                page AS (SELECT id FROM unread ORDER BY id DESC LIMIT ?)
-                SELECT %s, NULL::timestamptz AS read_at, (SELECT count(*) FROM unread) AS total
-                  FROM page p JOIN messages m ON m.id = p.id %s
-                 ORDER BY m.id DESC
-                """.formatted(VISIBLE_IDS, COLUMNS, JOINS);
-        long[] total = {0};
-        List<Message> messages = Sql.list(connection, sql, rs -> {
-            total[0] = rs.getLong("total");
-            return map(rs);
-        }, visibleParams(reader, reader.id(), limit));
-        return new Page(messages, total[0]);
     }
 
     /**
@@ -86,11 +45,11 @@ public final class MessageDao {
      * With {@code again} (a briefing after compaction) already-shown messages count as well and
      * all picked ones come back. {@code total} is how many were pending before this call.
      */
-    public Page remind(Instance reader, String sessionId, int limit, boolean again) throws SQLException {
+    public Page<Message> remind(Instance reader, String sessionId, int limit, boolean again) throws SQLException {
         String sql = """
                 WITH pending AS MATERIALIZED (
                     SELECT m.id, m.type IN ('blocker', 'warning') AS urgent
-                      FROM (%s) AS v JOIN messages m ON m.id = v.id
+                      FROM visible_messages(?, ?, ?) AS v JOIN messages m ON m.id = v.id
                      WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)
                        AND (? OR NOT EXISTS (SELECT 1 FROM shown_messages sm
                                               WHERE sm.session_id = ? AND sm.message_id = v.id))),
@@ -104,37 +63,9 @@ public final class MessageDao {
                 SELECT %s, NULL::timestamptz AS read_at, (SELECT count(*) FROM pending) AS total
                   FROM %s p JOIN messages m ON m.id = p.id %s
                  ORDER BY m.type IN ('blocker', 'warning') DESC, m.id DESC
-                """.formatted(VISIBLE_IDS, COLUMNS, again ? "picked" : "shown", JOINS);
-        long[] total = {0};
-        List<Message> messages = Sql.list(connection, sql, rs -> {
-            total[0] = rs.getLong("total");
-            return map(rs);
-        }, visibleParams(reader, reader.id(), again, sessionId, limit, sessionId));
-        return new Page(messages, total[0]);
-    }
-
-    /**
-     * Live blockers from others addressed to the reader, read or not, newest first, and how many
-     * there are. Unlike the inbox this includes broadcasts from before the reader first
-     * registered: a newcomer needs to know what is blocked right now. The audience conditions let
-     * the planner combine the per-audience partial indexes instead of reading every message.
-     */
-    public Page blockers(Instance reader, int limit) throws SQLException {
-        String sql = """
-                SELECT %s, NULL::timestamptz AS read_at, count(*) OVER () AS total
-                  FROM messages m %s
-                 WHERE m.type = 'blocker' AND m.expires_at > now() AND m.sender_id <> ?
-                   AND ((m.audience = 'direct' AND m.recipient_id = ?) OR m.audience = 'all'
-                        OR (m.audience = 'project' AND m.project = ?))
-                 ORDER BY m.id DESC
-                 LIMIT ?
-                """.formatted(COLUMNS, JOINS);
-        long[] total = {0};
-        List<Message> messages = Sql.list(connection, sql, rs -> {
-            total[0] = rs.getLong("total");
-            return map(rs);
-        }, reader.id(), reader.id(), reader.project(), limit);
-        return new Page(messages, total[0]);
+                """.formatted(MessageRows.COLUMNS, again ? "picked" : "shown", MessageRows.JOINS);
+        return Sql.page(connection, sql, MessageRows::map, reader.id(), reader.project(), reader.registeredAt(),
+                reader.id(), again, sessionId, limit, sessionId);
     }
 
     /**
@@ -161,12 +92,9 @@ public final class MessageDao {
                        coalesce((SELECT first_read FROM mark), false) AS first_read
                   FROM messages m JOIN target t ON t.id = m.id %s
                  WHERE t.addressed OR m.sender_id = ?
-                """.formatted(COLUMNS, JOINS);
-        return Sql.one(connection, sql, rs -> new Read(map(rs), rs.getBoolean("first_read")),
+                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
+        return Sql.one(connection, sql, rs -> new Read(MessageRows.map(rs), rs.getBoolean("first_read")),
                 reader.id(), reader.project(), id, reader.id(), reader.id());
-    }
-
-    public record Read(Message message, boolean firstRead) {
     }
 
     /**
@@ -175,9 +103,8 @@ public final class MessageDao {
      */
     public Optional<Read> readNext(Instance reader) throws SQLException {
         String sql = """
-                WITH visible AS MATERIALIZED (%s),
-                next AS (
-                    SELECT v.id FROM visible v
+                WITH next AS (
+                    SELECT v.id FROM visible_messages(?, ?, ?) AS v
                      WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)
                      ORDER BY v.id
                      LIMIT 1),
@@ -187,11 +114,11 @@ public final class MessageDao {
                     ON CONFLICT DO NOTHING
                     RETURNING message_id)
                 SELECT (SELECT id FROM next) AS candidate, (SELECT message_id FROM mark) AS claimed
-                """.formatted(VISIBLE_IDS);
+                """;
         while (true) {
             Long[] outcome = Sql.one(connection, sql,
                     rs -> new Long[] {Sql.nullableLong(rs, "candidate"), Sql.nullableLong(rs, "claimed")},
-                    visibleParams(reader, reader.id(), reader.id())).orElseThrow();
+                    reader.id(), reader.project(), reader.registeredAt(), reader.id(), reader.id()).orElseThrow();
             if (outcome[0] == null) {
                 return Optional.empty();
             }
@@ -199,19 +126,6 @@ public final class MessageDao {
                 return read(reader, outcome[1]).map(r -> new Read(r.message(), true));
             }
         }
-    }
-
-    /** The latest messages of any audience, optionally those touching one project. */
-    public List<Message> recent(String project, int limit) throws SQLException {
-        String sql = """
-                SELECT %s, NULL::timestamptz AS read_at
-                  FROM messages m %s
-                 WHERE m.expires_at > now()
-                   AND (?::text IS NULL OR s.project = ? OR r.project = ? OR m.project = ?)
-                 ORDER BY m.id DESC
-                 LIMIT ?
-                """.formatted(COLUMNS, JOINS);
-        return Sql.list(connection, sql, MessageDao::map, project, project, project, project, limit);
     }
 
     /**
@@ -233,25 +147,5 @@ public final class MessageDao {
             total += deleted;
         } while (deleted == batchSize);
         return total;
-    }
-
-    private static Object[] visibleParams(Instance reader, Object... tail) {
-        Object[] head = {reader.id(), reader.id(), reader.registeredAt(), reader.project(), reader.id(),
-                reader.registeredAt()};
-        Object[] all = new Object[head.length + tail.length];
-        System.arraycopy(head, 0, all, 0, head.length);
-        System.arraycopy(tail, 0, all, head.length, tail.length);
-        return all;
-    }
-
-    static Message map(ResultSet rs) throws SQLException {
-        String to = switch (rs.getString("audience")) {
-            case "direct" -> rs.getString("recipient");
-            case "all" -> "@all";
-            default -> "@project:" + rs.getString("project");
-        };
-        return new Message(rs.getLong("id"), rs.getString("sender"), to, MessageType.parse(rs.getString("type")),
-                rs.getString("subject"), rs.getString("body"), Sql.time(rs, "created_at"),
-                Sql.time(rs, "expires_at"), Sql.time(rs, "read_at"));
     }
 }

@@ -1,5 +1,6 @@
 package io.clambake.db;
 
+import io.clambake.domain.Page;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,6 +38,19 @@ final class Sql {
     static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
         List<T> rows = list(c, sql, mapper, params);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /**
+     * A page of rows and the total they are part of, read from a {@code total} column that the
+     * statement adds to every row (a window count, or a subquery). No row means a total of 0.
+     */
+    static <T> Page<T> page(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        long[] total = {0};
+        List<T> rows = list(c, sql, rs -> {
+            total[0] = rs.getLong("total");
+            return mapper.map(rs);
+        }, params);
+        return new Page<>(rows, total[0]);
     }
 
     static int update(Connection c, String sql, Object... params) throws SQLException {

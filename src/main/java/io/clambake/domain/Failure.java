@@ -1,10 +1,20 @@
 package io.clambake.domain;
 
-/** Why a command failed; the CLI maps each kind to one documented exit code. */
+/** Why a command failed, and the one documented exit code each kind of failure ends with. */
 public enum Failure {
-    INVALID_INPUT,
-    NOT_FOUND,
-    NOT_REGISTERED,
-    DATABASE_UNAVAILABLE,
-    INTERNAL
+    INVALID_INPUT(ExitCode.USAGE),
+    NOT_FOUND(ExitCode.NOT_FOUND),
+    NOT_REGISTERED(ExitCode.NOT_REGISTERED),
+    DATABASE_UNAVAILABLE(ExitCode.UNAVAILABLE),
+    INTERNAL(ExitCode.OTHER);
+
+    private final int exitCode;
+
+    Failure(int exitCode) {
+        this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
 }

@@ -4,7 +4,10 @@ import io.clambake.db.InstanceDao;
 import io.clambake.db.LogDao;
 import io.clambake.db.MemoryDao;
 import io.clambake.db.MessageDao;
+import io.clambake.db.MessageQueries;
 import io.clambake.domain.Instance;
+import io.clambake.domain.Message;
+import io.clambake.domain.Page;
 import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryStatus;
 import io.clambake.domain.MessageType;
@@ -69,11 +72,11 @@ public final class HotQueryPlans {
         Instance other = new InstanceDao(raw).findByName("bench-00002").orElseThrow();
 
         instances.touchByName(reader.name());
-        MessageDao.Page inbox = messages.unread(reader, 20);
+        Page<Message> inbox = new MessageQueries(c).unread(reader, 20);
         plans.put("inbox", take(explaining));
 
         instances.touchByName(reader.name());
-        long id = inbox.messages().isEmpty() ? 1 : inbox.messages().get(0).id();
+        long id = inbox.items().isEmpty() ? 1 : inbox.items().get(0).id();
         messages.read(reader, id);
         plans.put("read ID", take(explaining));
 
@@ -104,7 +107,7 @@ public final class HotQueryPlans {
 
         instances.touchByName(reader.name());
         instances.live(null);
-        messages.recent(null, 10);
+        new MessageQueries(c).recent(null, 10);
         new LogDao(c).recent(null, 10);
         plans.put("status", take(explaining));
         return plans;

@@ -45,7 +45,7 @@ class SessionRaceTest extends DatabaseTest {
                         Instance reader = new InstanceDao(c).findByName(me).orElseThrow();
                         MessageDao messages = new MessageDao(c);
                         start.await();
-                        return messages.remind(reader, "race", 10, false).messages().stream().map(m -> m.id()).toList();
+                        return messages.remind(reader, "race", 10, false).items().stream().map(m -> m.id()).toList();
                     }
                 }));
             }

@@ -2,16 +2,14 @@ package io.clambake.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clambake.cli.Clambake;
+import io.clambake.cli.CommandRunner;
 import io.clambake.config.Environment;
+import io.clambake.run.Outcome;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import picocli.CommandLine;
 
 /**
  * Runs the real CLI entry point in-process as if from a shell with the given variables and
@@ -81,13 +79,8 @@ public final class Cli {
     public Result runWithStdin(String stdin, String... args) {
         Environment environment = new Environment(env, cwd, home,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        CommandLine commandLine = Clambake.commandLine(environment, args);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int code = commandLine.execute(args);
-        return new Result(code, out.toString(), err.toString());
+        Outcome outcome = new CommandRunner().capture(environment, args);
+        return new Result(outcome.code(), outcome.out(), outcome.err());
     }
 
     public record Result(int code, String out, String err) {

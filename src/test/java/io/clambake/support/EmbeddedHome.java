@@ -1,7 +1,7 @@
 package io.clambake.support;
 
 import io.clambake.config.Environment;
-import io.clambake.server.EmbeddedServer;
+import io.clambake.embedded.EmbeddedServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

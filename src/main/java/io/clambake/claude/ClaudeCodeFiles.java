@@ -1,0 +1,158 @@
+package io.clambake.claude;
+
+import io.clambake.domain.ClambakeException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.util.DefaultIndenter;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Clambake's parts of Claude Code's files, merged into what a user has: a marked section of
+ * CLAUDE.md, command hooks in settings.json, and an MCP server entry. Each merge is a pure
+ * function of the old text, returns the old text itself when nothing needs to change (so a
+ * second run rewrites nothing, not even formatting), and refuses input it cannot parse rather
+ * than overwrite it.
+ */
+public final class ClaudeCodeFiles {
+    public static final String BEGIN = "<!-- clambake:begin -->";
+    public static final String END = "<!-- clambake:end -->";
+    /** Claude Code kills a hook after this long; Clambake's own bounds end it much sooner. */
+    public static final int HOOK_TIMEOUT_SECONDS = 10;
+    public static final String MCP_SERVER = "clambake";
+
+    /** A command handler that runs {@code clambake ... hook}, however the launcher is spelled. */
+    private static final Pattern OUR_HOOK = Pattern.compile("(^|[/\\s'\"])clambake\\S*\\s+hook(\\s|$)");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ClaudeCodeFiles() {
+    }
+
+    /** The CLAUDE.md section: the protocol between Clambake's markers. */
+    public static String section() {
+        return BEGIN + "\n" + Protocol.text() + END;
+    }
+
+    /** CLAUDE.md with the section replaced between its markers, or appended after the user's text. */
+    public static String withSection(String existing, String section) {
+        String text = existing == null ? "" : existing;
+        int begin = text.indexOf(BEGIN);
+        int end = begin < 0 ? -1 : text.indexOf(END, begin);
+        if (begin >= 0 && end >= 0) {
+            return text.substring(0, begin) + section + text.substring(end + END.length());
+        }
+        if (text.isBlank()) {
+            return section + "\n";
+        }
+        return text.stripTrailing() + "\n\n" + section + "\n";
+    }
+
+    /**
+     * settings.json with one command handler per hook event running {@code command}. A handler of
+     * Clambake's already there is updated in place; the user's hooks and settings stay as they are.
+     */
+    public static String withHooks(String existing, String what, String command) {
+        ObjectNode root = parse(existing, what);
+        ObjectNode updated = root.deepCopy();
+        ObjectNode hooks = object(updated, "hooks", what);
+        for (HookEvent event : HookEvent.values()) {
+            ArrayNode groups = array(hooks, event.label(), what);
+            ObjectNode handler = JSON.createObjectNode()
+                    .put("type", "command").put("command", command).put("timeout", HOOK_TIMEOUT_SECONDS);
+            boolean placed = false;
+            for (Iterator<JsonNode> g = groups.iterator(); g.hasNext(); ) {
+                JsonNode group = g.next();
+                if (!(group.get("hooks") instanceof ArrayNode handlers)) {
+                    continue;
+                }
+                for (int i = handlers.size() - 1; i >= 0; i--) {
+                    if (isOurs(handlers.get(i))) {
+                        handlers.remove(i);
+                        if (!placed) {
+                            handlers.insert(i, handler);
+                            placed = true;
+                        }
+                    }
+                }
+                if (handlers.isEmpty()) {
+                    g.remove();
+                }
+            }
+            if (!placed) {
+                groups.addObject().set("hooks", JSON.createArrayNode().add(handler));
+            }
+        }
+        return render(existing, root, updated);
+    }
+
+    /** An MCP config ({@code .mcp.json}, {@code ~/.claude.json}) with Clambake's stdio server; other fields of its entry stay. */
+    public static String withMcpServer(String existing, String what, String command, List<String> args) {
+        ObjectNode root = parse(existing, what);
+        ObjectNode updated = root.deepCopy();
+        ObjectNode server = object(object(updated, "mcpServers", what), MCP_SERVER, what);
+        server.put("type", "stdio");
+        server.put("command", command);
+        ArrayNode arguments = server.putArray("args");
+        args.forEach(arguments::add);
+        return render(existing, root, updated);
+    }
+
+    static boolean isOurs(JsonNode handler) {
+        return handler.path("command").isString() && OUR_HOOK.matcher(handler.path("command").asString()).find();
+    }
+
+    private static ObjectNode parse(String text, String what) {
+        if (text == null || text.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            if (JSON.readTree(text) instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (JacksonException e) {
+            throw ClambakeException.invalid("cannot parse " + what + " (" + e.getOriginalMessage() + "); left it unchanged");
+        }
+        throw ClambakeException.invalid(what + " is not a JSON object; left it unchanged");
+    }
+
+    private static ObjectNode object(ObjectNode parent, String field, String what) {
+        JsonNode node = parent.get(field);
+        if (node == null) {
+            return parent.putObject(field);
+        }
+        if (node instanceof ObjectNode object) {
+            return object;
+        }
+        throw ClambakeException.invalid(what + ": \"" + field + "\" is not an object; left it unchanged");
+    }
+
+    private static ArrayNode array(ObjectNode parent, String field, String what) {
+        JsonNode node = parent.get(field);
+        if (node == null) {
+            return parent.putArray(field);
+        }
+        if (node instanceof ArrayNode array) {
+            return array;
+        }
+        throw ClambakeException.invalid(what + ": \"" + field + "\" is not an array; left it unchanged");
+    }
+
+    /** The old text when the tree did not change; else the tree laid out as JSON.stringify(x, null, 2) would. */
+    private static String render(String existing, ObjectNode before, ObjectNode after) {
+        if (existing != null && !existing.isBlank() && before.equals(after)) {
+            return existing;
+        }
+        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+                .withObjectEmptySeparator("").withArrayEmptySeparator(""))
+                .withObjectIndenter(indenter).withArrayIndenter(indenter);
+        return JSON.writer().with(printer).writeValueAsString(after) + "\n";
+    }
+}

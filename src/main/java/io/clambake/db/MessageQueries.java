@@ -1,0 +1,64 @@
+package io.clambake.db;
+
+import io.clambake.domain.Instance;
+import io.clambake.domain.Message;
+import io.clambake.domain.Page;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** Reads of messages that change nothing: a reader's unread mail, open blockers, recent traffic. */
+public final class MessageQueries {
+    private final Connection connection;
+
+    public MessageQueries(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** The reader's unread messages, newest first, and how many there are in all. */
+    public Page<Message> unread(Instance reader, int limit) throws SQLException {
+        String sql = """
+                WITH unread AS MATERIALIZED (
+                    SELECT v.id FROM visible_messages(?, ?, ?) AS v
+                     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)),
+                page AS (SELECT id FROM unread ORDER BY id DESC LIMIT ?)
+                SELECT %s, NULL::timestamptz AS read_at, (SELECT count(*) FROM unread) AS total
+                  FROM page p JOIN messages m ON m.id = p.id %s
+                 ORDER BY m.id DESC
+                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
+        return Sql.page(connection, sql, MessageRows::map,
+                reader.id(), reader.project(), reader.registeredAt(), reader.id(), limit);
+    }
+
+    /**
+     * Live blockers from others addressed to the reader, read or not, newest first, and how many
+     * there are. Unlike the inbox this includes broadcasts from before the reader first
+     * registered: a newcomer needs to know what is blocked right now. The audience conditions let
+     * the planner combine the per-audience partial indexes instead of reading every message.
+     */
+    public Page<Message> blockers(Instance reader, int limit) throws SQLException {
+        String sql = """
+                SELECT %s, NULL::timestamptz AS read_at, count(*) OVER () AS total
+                  FROM messages m %s
+                 WHERE m.type = 'blocker' AND m.expires_at > now() AND m.sender_id <> ?
+                   AND ((m.audience = 'direct' AND m.recipient_id = ?) OR m.audience = 'all'
+                        OR (m.audience = 'project' AND m.project = ?))
+                 ORDER BY m.id DESC
+                 LIMIT ?
+                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
+        return Sql.page(connection, sql, MessageRows::map, reader.id(), reader.id(), reader.project(), limit);
+    }
+
+    /** The latest messages of any audience, optionally those touching one project. */
+    public List<Message> recent(String project, int limit) throws SQLException {
+        String sql = """
+                SELECT %s, NULL::timestamptz AS read_at
+                  FROM messages m %s
+                 WHERE m.expires_at > now()
+                   AND (?::text IS NULL OR s.project = ? OR r.project = ? OR m.project = ?)
+                 ORDER BY m.id DESC
+                 LIMIT ?
+                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
+        return Sql.list(connection, sql, MessageRows::map, project, project, project, project, limit);
+    }
+}

@@ -1,0 +1,15 @@
+package io.clambake.domain;
+
+/** Clambake's documented exit codes, for the command line, the MCP server's error documents and the tests. */
+public final class ExitCode {
+    public static final int OK = 0;
+    /** Anything else: a bug, or a failed schema migration. */
+    public static final int OTHER = 1;
+    public static final int USAGE = 2;
+    public static final int NOT_FOUND = 3;
+    public static final int NOT_REGISTERED = 4;
+    public static final int UNAVAILABLE = 5;
+
+    private ExitCode() {
+    }
+}

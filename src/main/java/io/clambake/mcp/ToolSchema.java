@@ -1,0 +1,114 @@
+package io.clambake.mcp;
+
+import io.clambake.domain.ClambakeException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * A verb seen as an MCP tool, read from the verb's picocli model so the two cannot drift apart:
+ * the description, one JSON-schema property per option (named like the option without its
+ * dashes, {@code to}, {@code subject}, {@code stale-after}) and per positional parameter, and
+ * the way back from tool arguments to the verb's command line.
+ */
+public record ToolSchema(String verb, String description, Map<String, Object> inputSchema, Map<String, ArgSpec> params) {
+    /** Options the server sets itself, or that make no sense for a tool. */
+    private static final Set<String> HIDDEN = Set.of("--json", "--db-url", "--as", "--debug", "--help", "--version");
+
+    public static ToolSchema of(CommandSpec spec) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        List<String> required = new ArrayList<>();
+        Map<String, ArgSpec> params = new LinkedHashMap<>();
+        for (PositionalParamSpec p : spec.positionalParameters()) {
+            String name = p.paramLabel().toLowerCase(Locale.ROOT);
+            add(name, p, properties, params);
+            if (p.group() == null && p.arity().min() > 0) {
+                required.add(name);
+            }
+        }
+        for (OptionSpec o : spec.options()) {
+            if (HIDDEN.contains(o.longestName()) || o.usageHelp() || o.versionHelp()) {
+                continue;
+            }
+            String name = o.longestName().replaceFirst("^-+", "");
+            add(name, o, properties, params);
+            if (o.required() && o.group() == null) {
+                required.add(name);
+            }
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", properties);
+        if (!required.isEmpty()) {
+            schema.put("required", required);
+        }
+        return new ToolSchema(spec.name(), String.join(" ", spec.usageMessage().description()), schema, params);
+    }
+
+    private static void add(String name, ArgSpec arg, Map<String, Object> properties, Map<String, ArgSpec> params) {
+        Map<String, Object> property = new LinkedHashMap<>();
+        property.put("type", jsonType(arg));
+        property.put("description", terse(arg));
+        properties.put(name, property);
+        params.put(name, arg);
+    }
+
+    private static String jsonType(ArgSpec arg) {
+        Class<?> type = arg.type();
+        if (type == boolean.class || type == Boolean.class) {
+            return "boolean";
+        }
+        return type == int.class || type == long.class || type == Integer.class || type == Long.class
+                ? "integer" : "string";
+    }
+
+    /** The first description line, defaults filled in, without the stdin convention tools cannot use. */
+    private static String terse(ArgSpec arg) {
+        String text = arg.description().length == 0 ? "" : arg.description()[0];
+        String fallback = arg.defaultValue() == null ? "" : arg.defaultValue();
+        return text.replace("${DEFAULT-VALUE}", fallback).replaceAll(";? ?'-' reads standard input", "").strip();
+    }
+
+    /** The verb's arguments for these tool arguments: options first, then "--" and positionals. */
+    public List<String> commandLine(Map<String, Object> arguments) {
+        List<String> options = new ArrayList<>();
+        List<String> positionals = new ArrayList<>();
+        options.add(verb);
+        for (Map.Entry<String, Object> entry : (arguments == null ? Map.<String, Object>of() : arguments).entrySet()) {
+            ArgSpec arg = params.get(entry.getKey());
+            if (arg == null) {
+                throw ClambakeException.invalid("unknown argument '" + entry.getKey() + "' for " + verb
+                        + " (expected " + String.join(", ", params.keySet()) + ")");
+            }
+            Object value = entry.getValue();
+            if (value == null || Boolean.FALSE.equals(value) || "false".equals(value)) {
+                continue;
+            }
+            if (arg instanceof OptionSpec option) {
+                String name = option.longestName();
+                options.add("boolean".equals(jsonType(arg)) ? name : name + "=" + text(value));
+            } else {
+                positionals.add(text(value));
+            }
+        }
+        if (!positionals.isEmpty()) {
+            options.add("--");
+            options.addAll(positionals);
+        }
+        return options;
+    }
+
+    private static String text(Object value) {
+        if (value instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
+            return Long.toString(d.longValue());
+        }
+        return String.valueOf(value);
+    }
+}

@@ -1,0 +1,80 @@
+package io.clambake.output;
+
+import io.clambake.domain.Instance;
+import io.clambake.domain.LogEntry;
+import io.clambake.domain.Memory;
+import io.clambake.domain.Message;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The JSON shape of each record: snake_case names, ISO-8601 UTC times. */
+public final class Views {
+    private Views() {
+    }
+
+    public static Map<String, Object> instance(Instance i, boolean stale) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", i.name());
+        m.put("project", i.project());
+        m.put("host", i.host());
+        m.put("dir", i.dir());
+        m.put("pid", i.pid());
+        m.put("task", i.task());
+        m.put("registered_at", i.registeredAt());
+        m.put("started_at", i.startedAt());
+        m.put("last_seen", i.lastSeen());
+        m.put("stale", stale);
+        m.put("left_at", i.leftAt());
+        m.put("left_reason", i.leftReason());
+        return m;
+    }
+
+    public static Map<String, Object> message(Message msg) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", msg.id());
+        m.put("from", msg.from());
+        m.put("to", msg.to());
+        m.put("type", msg.type().label());
+        m.put("subject", msg.subject());
+        m.put("body", msg.body());
+        m.put("created_at", msg.createdAt());
+        m.put("expires_at", msg.expiresAt());
+        m.put("read_at", msg.readAt());
+        return m;
+    }
+
+    public static Map<String, Object> memory(Memory mem) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", mem.id());
+        m.put("scope", mem.scope().label());
+        m.put("project", mem.project());
+        m.put("type", mem.type().label());
+        m.put("title", mem.title());
+        m.put("content", mem.content());
+        m.put("status", mem.status().label());
+        m.put("author", mem.author());
+        m.put("created_at", mem.createdAt());
+        m.put("updated_at", mem.updatedAt());
+        m.put("rank", mem.rank());
+        return m;
+    }
+
+    /** The error document of every failed command, on the command line and from the MCP server alike. */
+    public static Map<String, Object> error(int exitCode, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("exit_code", exitCode);
+        error.put("message", message);
+        return Map.of("error", error);
+    }
+
+    public static Map<String, Object> logEntry(LogEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", e.id());
+        m.put("instance", e.instance());
+        m.put("project", e.project());
+        m.put("action", e.action());
+        m.put("summary", e.summary());
+        m.put("created_at", e.createdAt());
+        return m;
+    }
+}
