@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.Jar;
 import java.nio.file.Files;
@@ -32,21 +33,21 @@ class ClaudeCodeSessionIT extends DatabaseTest {
         Files.createDirectories(repo.resolve(".git"));
         Path peerDir = Files.createDirectories(temp.resolve("peer"));
         Path envFile = temp.resolve("claude-env");
-        assertEquals(0, clambake(repo, "init").code());
+        assertEquals(ExitCode.OK, clambake(repo, "init").code());
         JsonNode hooks = JSON.readTree(repo.resolve(".claude/settings.json").toFile()).get("hooks");
         String command = hooks.at("/SessionStart/0/hooks/0/command").asText();
         for (String event : List.of("UserPromptSubmit", "PostToolUse", "SessionEnd")) {
             assertEquals(command, hooks.at("/" + event + "/0/hooks/0/command").asText(), event);
         }
         assertTrue(command.contains("clambake") && command.endsWith(" hook --project shop"), command);
-        assertEquals(0, clambake(peerDir, "register", "--project", "shop").code());
+        assertEquals(ExitCode.OK, clambake(peerDir, "register", "--project", "shop").code());
         String peer = clambake(peerDir, "status", "--json").json().get("me").asText();
-        assertEquals(0, clambake(peerDir, "heartbeat", "--task", "reindexing search").code());
+        assertEquals(ExitCode.OK, clambake(peerDir, "heartbeat", "--task", "reindexing search").code());
 
         Jar.Result start = hook(command, repo, "session-start", envFile);
         String me = Files.readString(envFile).strip().replace("export CLAMBAKE_INSTANCE=", "");
         String briefing = context(start, "SessionStart");
-        assertEquals(0, clambake(peerDir, "send", "--to", "@project:shop", "--type", "warning",
+        assertEquals(ExitCode.OK, clambake(peerDir, "send", "--to", "@project:shop", "--type", "warning",
                 "--subject", "Rebuilding the search index").code());
         String reminder = context(hook(command, repo, "user-prompt-submit", envFile), "UserPromptSubmit");
         Jar.Result toolUse = hook(command, repo, "post-tool-use", envFile);
@@ -58,10 +59,10 @@ class ClaudeCodeSessionIT extends DatabaseTest {
         assertTrue(briefing.contains("reindexing search"), briefing);
         assertTrue(reminder.contains("warning from " + peer + " -> @project:shop"), reminder);
         assertTrue(reminder.contains("Rebuilding the search index"), reminder);
-        assertEquals(0, toolUse.code(), toolUse::toString);
+        assertEquals(ExitCode.OK, toolUse.code(), toolUse::toString);
         assertEquals("", toolUse.out(), "already shown, nothing new");
         assertTrue(liveBeforeEnd);
-        assertEquals(0, end.code(), end::toString);
+        assertEquals(ExitCode.OK, end.code(), end::toString);
         assertEquals("", end.out() + end.err());
         assertTrue(clambake(repo, "status", "--json").json().get("me").isNull(), "deregistered at session end");
     }
@@ -79,10 +80,10 @@ class ClaudeCodeSessionIT extends DatabaseTest {
 
         System.out.println("hook with the database down: SessionStart " + start.millis() + " ms, PostToolUse "
                 + tool.millis() + " ms");
-        assertEquals(0, start.code(), start::toString);
+        assertEquals(ExitCode.OK, start.code(), start::toString);
         assertTrue(JSON.readTree(start.out()).at("/hookSpecificOutput/additionalContext").asText()
                 .contains("is unavailable: cannot use PostgreSQL at 127.0.0.1:1/nowhere"), start::toString);
-        assertEquals(0, tool.code(), tool::toString);
+        assertEquals(ExitCode.OK, tool.code(), tool::toString);
         assertEquals("", tool.out());
         assertEquals(1, tool.err().lines().count(), tool::toString);
     }
@@ -90,7 +91,7 @@ class ClaudeCodeSessionIT extends DatabaseTest {
     private Jar.Result hook(String command, Path repo, String payload, Path envFile) {
         Jar.Result result = Jar.run(List.of("sh", "-c", command), repo, env(envFile),
                 payload(payload, "it-session", repo.toString()));
-        assertEquals(0, result.code(), result::toString);
+        assertEquals(ExitCode.OK, result.code(), result::toString);
         return result;
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clambake.db.SchemaMigrator;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import java.sql.Connection;
@@ -54,7 +55,7 @@ class ConcurrencyTest extends DatabaseTest {
             String name = register(sender, "mail");
             for (int i = 0; i < PER_SENDER; i++) {
                 Cli.Result sent = sender.run("send", "--to", recipient, "--subject", "s" + n + "-" + i, "--body", "b" + n + "-" + i);
-                assertEquals(0, sent.code(), sent::toString);
+                assertEquals(ExitCode.OK, sent.code(), sent::toString);
             }
             return name;
         });
@@ -90,7 +91,7 @@ class ConcurrencyTest extends DatabaseTest {
             List<JsonNode> got = new ArrayList<>();
             while (true) {
                 Cli.Result read = recipientShell.run("read", "--next", "--json");
-                assertEquals(0, read.code(), read::toString);
+                assertEquals(ExitCode.OK, read.code(), read::toString);
                 JsonNode doc = read.json();
                 if (doc.get("message").isNull()) {
                     assertFalse(doc.get("first_read").asBoolean(), read::toString);
@@ -154,14 +155,14 @@ class ConcurrencyTest extends DatabaseTest {
 
     private static long sendTo(Cli sender, String to, String subject) {
         Cli.Result sent = sender.run("send", "--to", to, "--subject", subject, "--json");
-        assertEquals(0, sent.code(), sent::toString);
+        assertEquals(ExitCode.OK, sent.code(), sent::toString);
         return sent.json().get("message").get("id").asLong();
     }
 
     /** All exit 0, one first read, one mark in the table, and every reader shows that mark's time. */
     private void checkRacingReads(long id, List<Cli.Result> results) throws SQLException {
         for (Cli.Result r : results) {
-            assertEquals(0, r.code(), r::toString);
+            assertEquals(ExitCode.OK, r.code(), r::toString);
             assertEquals(id, r.json().get("message").get("id").asLong());
         }
         long first = results.stream().filter(r -> r.json().get("first_read").asBoolean()).count();
@@ -226,12 +227,12 @@ class ConcurrencyTest extends DatabaseTest {
         String idleName = register(idle, "bcast");
 
         Cli.Result sent = sender.run("send", "--to", "@all", "--type", "warning", "--subject", "Restarting Docker", "--json");
-        assertEquals(0, sent.code(), sent::toString);
+        assertEquals(ExitCode.OK, sent.code(), sent::toString);
         long id = sent.json().get("message").get("id").asLong();
 
         List<Cli.Result> results = inParallel(10, n -> readers.get(n).run("read", Long.toString(id), "--json"));
         for (Cli.Result r : results) {
-            assertEquals(0, r.code(), r::toString);
+            assertEquals(ExitCode.OK, r.code(), r::toString);
             assertTrue(r.json().get("first_read").asBoolean(), "each reader's own first read: " + r);
             assertEquals("@all", r.json().get("message").get("to").asText());
         }
@@ -253,7 +254,7 @@ class ConcurrencyTest extends DatabaseTest {
         Cli same = shell(host, "/c/reg/same");
         List<Cli.Result> results = inParallel(10, t -> same.run("register", "--project", "demo"));
         for (Cli.Result r : results) {
-            assertEquals(0, r.code(), r::toString);
+            assertEquals(ExitCode.OK, r.code(), r::toString);
         }
         Set<String> names = results.stream().map(r -> r.out().lines().findFirst().orElseThrow()).collect(Collectors.toSet());
         assertEquals(1, names.size(), "one name for one host+dir+project: " + names);
@@ -265,7 +266,7 @@ class ConcurrencyTest extends DatabaseTest {
 
         List<String> many = inParallel(30, n -> {
             Cli.Result r = shell(host, "/c/reg/dir-" + n).run("register", "--project", "demo");
-            assertEquals(0, r.code(), r::toString);
+            assertEquals(ExitCode.OK, r.code(), r::toString);
             return r.out().lines().findFirst().orElseThrow();
         });
         assertEquals(30, new TreeSet<>(many).size(), "30 directories, 30 names: " + many);
@@ -291,7 +292,7 @@ class ConcurrencyTest extends DatabaseTest {
         inParallel(senders.size(), n -> {
             for (int i = n; i < sent; i += senders.size()) {
                 Cli.Result r = senders.get(n).run("send", "--to", recipient, "--subject", "old " + i, "--body", "body " + i);
-                assertEquals(0, r.code(), r::toString);
+                assertEquals(ExitCode.OK, r.code(), r::toString);
             }
             return null;
         });
@@ -309,7 +310,7 @@ class ConcurrencyTest extends DatabaseTest {
         }
         // One message that has not expired must survive every cleanup.
         Cli.Result keep = senders.get(0).run("send", "--to", recipient, "--subject", "still fresh", "--json");
-        assertEquals(0, keep.code(), keep::toString);
+        assertEquals(ExitCode.OK, keep.code(), keep::toString);
         long keptId = keep.json().get("message").get("id").asLong();
 
         int expired;
@@ -326,7 +327,7 @@ class ConcurrencyTest extends DatabaseTest {
         List<Cli.Result> results = inParallel(6, n -> senders.get(n).run("cleanup", "--json"));
         long sum = 0;
         for (Cli.Result r : results) {
-            assertEquals(0, r.code(), r::toString);
+            assertEquals(ExitCode.OK, r.code(), r::toString);
             sum += r.json().get("expired_messages").asLong();
             assertEquals(0, r.json().get("stale_instances").asLong(), r::toString);
         }
@@ -345,7 +346,7 @@ class ConcurrencyTest extends DatabaseTest {
         Cli fresh = shell("conc-fresh", "/c/fresh").with("CLAMBAKE_SCHEMA", schema);
         List<Cli.Result> results = inParallel(8, t -> fresh.run("status", "--json"));
         for (Cli.Result r : results) {
-            assertEquals(0, r.code(), r::toString);
+            assertEquals(ExitCode.OK, r.code(), r::toString);
             assertEquals(0, r.json().get("instances").size(), r::toString);
         }
         assertEquals(1, count("SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE version = '1' AND success"));
@@ -417,17 +418,5 @@ class ConcurrencyTest extends DatabaseTest {
     @FunctionalInterface
     private interface Meanwhile {
         void run(CountDownLatch finished) throws Exception;
-    }
-
-    private long count(String sql, Object... params) throws SQLException {
-        try (Connection c = db.connect("clambake"); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next());
-                return rs.getLong(1);
-            }
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.EmbeddedHome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ class EmbeddedServerIT {
     private static String finish(Process process) throws Exception {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "finished");
-        assertEquals(0, process.exitValue(), output);
+        assertEquals(ExitCode.OK, process.exitValue(), output);
         return output;
     }
 

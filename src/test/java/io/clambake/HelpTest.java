@@ -3,6 +3,7 @@ package io.clambake;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,7 +18,7 @@ class HelpTest {
         "update-memory", "log", "deregister", "cleanup", "server", "hook", "init", "mcp"})
     void everyVerbHasHelp(String verb) {
         Cli.Result result = new Cli(Map.of(), Path.of("/")).run(verb, "--help");
-        assertEquals(0, result.code(), result::toString);
+        assertEquals(ExitCode.OK, result.code(), result::toString);
         assertTrue(result.out().startsWith("Usage: clambake " + verb), result.out());
         assertTrue(result.out().contains("--json"), result.out());
         assertEquals("", result.err());

@@ -10,6 +10,7 @@ import io.clambake.db.InstanceDao;
 import io.clambake.db.MemoryDao;
 import io.clambake.db.MessageDao;
 import io.clambake.db.MessageQueries;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryStatus;
@@ -33,7 +34,7 @@ class HookPlanTest extends DatabaseTest {
     @Test
     void reminderAndBriefingStatementsUseIndexesOnALargeDataSet() throws Exception {
         Cli.Result migrated = shell("plan-host", "/plan").run("status");
-        assertEquals(0, migrated.code(), migrated::toString);
+        assertEquals(ExitCode.OK, migrated.code(), migrated::toString);
         try (Connection c = db.connect("clambake")) {
             HotQueryPlans.seedTenthSize(c);
             Instance reader = new InstanceDao(c).findByName("bench-00001").orElseThrow();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import java.nio.file.Files;
@@ -34,16 +35,17 @@ class HookTest extends DatabaseTest {
     void sessionStartRegistersPersistsTheNameAndBriefs() throws Exception {
         Cli other = shell("h1", "/work/s1/other");
         String peer = register(other, "demo");
-        assertEquals(0, other.run("heartbeat", "--task", "migrating orders").code());
-        assertEquals(0, other.run("send", "--to", "@all", "--type", "blocker", "--subject", "Editing docker-compose").code());
-        assertEquals(0, other.run("remember", "--type", "gotcha", "--title", "Orders lock",
+        assertEquals(ExitCode.OK, other.run("heartbeat", "--task", "migrating orders").code());
+        assertEquals(ExitCode.OK, other.run("send", "--to", "@all", "--type", "blocker", "--subject",
+                "Editing docker-compose").code());
+        assertEquals(ExitCode.OK, other.run("remember", "--type", "gotcha", "--title", "Orders lock",
                 "--content", "ALTER on orders takes an exclusive lock").code());
         Path envFile = temp.resolve("env");
         Cli claude = shell("h1", "/work/s1/alpha").with("CLAUDE_ENV_FILE", envFile.toString());
 
         Cli.Result start = hook(claude, "session-start", "s1", "/work/s1/alpha");
 
-        assertEquals(0, start.code(), start::toString);
+        assertEquals(ExitCode.OK, start.code(), start::toString);
         assertEquals("", start.err());
         JsonNode output = start.json().get("hookSpecificOutput");
         assertEquals("SessionStart", output.get("hookEventName").asText());
@@ -65,21 +67,21 @@ class HookTest extends DatabaseTest {
         for (int i = 0; i < 10; i++) {
             Cli peer = shell("h12", "/work/s12/peer-" + i + "-" + "d".repeat(30));
             register(peer, "wide");
-            assertEquals(0, peer.run("heartbeat", "--task", "task " + i + " " + longText).code());
+            assertEquals(ExitCode.OK, peer.run("heartbeat", "--task", "task " + i + " " + longText).code());
         }
         Cli sender = shell("h12", "/work/s12/peer-0-" + "d".repeat(30));
         for (int i = 0; i < 7; i++) {
             send(sender, "@project:wide", "blocker", "blocker " + i + " " + "s".repeat(150));
-            assertEquals(0, sender.run("remember", "--type", "gotcha", "--title", "memory " + i + " " + "t".repeat(150),
-                    "--content", longText).code());
+            assertEquals(ExitCode.OK, sender.run("remember", "--type", "gotcha",
+                    "--title", "memory " + i + " " + "t".repeat(150), "--content", longText).code());
         }
         for (int i = 0; i < 4; i++) {
-            assertEquals(0, sender.run("remember", "--global", "--type", "lesson", "--title", "lesson " + i,
+            assertEquals(ExitCode.OK, sender.run("remember", "--global", "--type", "lesson", "--title", "lesson " + i,
                     "--content", longText).code());
         }
         Cli claude = shell("h12", "/work/s12/alpha");
         String start = payload("session-start", "s12", "/work/s12/alpha");
-        assertEquals(0, claude.runWithStdin(start, "hook", "--project", "wide").code());
+        assertEquals(ExitCode.OK, claude.runWithStdin(start, "hook", "--project", "wide").code());
         for (int i = 0; i < 10; i++) {
             send(sender, nameOf(claude), "warning", "warning " + i + " " + "w".repeat(150));
         }
@@ -103,10 +105,10 @@ class HookTest extends DatabaseTest {
         register(other, "demo");
         Path envFile = temp.resolve("env");
         Cli claude = shell("h2", "/work/s2/alpha").with("CLAUDE_ENV_FILE", envFile.toString());
-        hook(claude, "session-start", "s2", "/work/s2/alpha");
-        String me = nameOf(claude);
-        assertEquals(0, claude.run("heartbeat", "--task", "rewriting the parser").code());
-        assertEquals(0, other.run("send", "--to", me, "--subject", "Parser owner", "--body", "ping me first").code());
+        String me = startSession(claude, "s2", "/work/s2/alpha");
+        assertEquals(ExitCode.OK, claude.run("heartbeat", "--task", "rewriting the parser").code());
+        assertEquals(ExitCode.OK, other.run("send", "--to", me, "--subject", "Parser owner", "--body", "ping me first")
+                .code());
         assertTrue(context(hook(claude, "user-prompt-submit", "s2", "/work/s2/alpha")).contains("Parser owner"));
         JsonNode before = claude.run("status", "--json").json().get("instances");
 
@@ -128,8 +130,7 @@ class HookTest extends DatabaseTest {
         Cli other = shell("h3", "/work/s3/other");
         register(other, "demo");
         Cli claude = shell("h3", "/work/s3/alpha");
-        hook(claude, "session-start", "s3", "/work/s3/alpha");
-        String me = nameOf(claude);
+        String me = startSession(claude, "s3", "/work/s3/alpha");
         send(other, me, "info", "first note");
 
         String first = context(hook(claude, "user-prompt-submit", "s3", "/work/s3/alpha"));
@@ -140,7 +141,7 @@ class HookTest extends DatabaseTest {
 
         assertTrue(first.startsWith("Clambake: new message for " + me), first);
         assertTrue(first.contains("first note"), first);
-        assertEquals(0, nothingNew.code());
+        assertEquals(ExitCode.OK, nothingNew.code());
         assertEquals("", nothingNew.out(), "no new messages, no output at all");
         assertFalse(third.contains("first note"), third);
         assertTrue(third.indexOf("restarting postgres") < third.indexOf("second note"), "urgent first: " + third);
@@ -152,8 +153,7 @@ class HookTest extends DatabaseTest {
         Cli other = shell("h4", "/work/s4/other");
         register(other, "demo");
         Cli claude = shell("h4", "/work/s4/alpha");
-        hook(claude, "session-start", "s4", "/work/s4/alpha");
-        String me = nameOf(claude);
+        String me = startSession(claude, "s4", "/work/s4/alpha");
         for (int i = 1; i <= 12; i++) {
             send(other, me, "info", "note " + i);
         }
@@ -179,8 +179,7 @@ class HookTest extends DatabaseTest {
         Cli other = shell("h5", "/work/s5/other");
         register(other, "demo");
         Cli claude = shell("h5", "/work/s5/alpha");
-        hook(claude, "session-start", "s5", "/work/s5/alpha");
-        String me = nameOf(claude);
+        String me = startSession(claude, "s5", "/work/s5/alpha");
         send(other, me, "info", "before the first tool");
 
         String firstTool = context(hook(claude, "post-tool-use", "s5", "/work/s5/alpha"));
@@ -191,7 +190,7 @@ class HookTest extends DatabaseTest {
 
         JsonNode output = tooSoonOrLater(later);
         assertTrue(firstTool.contains("before the first tool"), firstTool);
-        assertEquals(0, tooSoon.code());
+        assertEquals(ExitCode.OK, tooSoon.code());
         assertEquals("", tooSoon.out(), "inside the 30s interval");
         assertEquals("PostToolUse", output.get("hookEventName").asText());
         assertTrue(output.get("additionalContext").asText().contains("hands off the schema"));
@@ -202,8 +201,7 @@ class HookTest extends DatabaseTest {
         Cli other = shell("h6", "/work/s6/other");
         register(other, "demo");
         Cli claude = shell("h6", "/work/s6/alpha");
-        hook(claude, "session-start", "s6", "/work/s6/alpha");
-        String me = nameOf(claude);
+        String me = startSession(claude, "s6", "/work/s6/alpha");
         for (int i = 1; i <= 20; i++) {
             send(other, me, "info", "parallel " + i);
         }
@@ -216,7 +214,7 @@ class HookTest extends DatabaseTest {
             }
             for (Future<Cli.Result> result : results) {
                 Cli.Result r = result.get();
-                assertEquals(0, r.code(), r::toString);
+                assertEquals(ExitCode.OK, r.code(), r::toString);
                 if (!r.out().isEmpty()) {
                     shown.addAll(ids(context(r)));
                 }
@@ -293,7 +291,7 @@ class HookTest extends DatabaseTest {
         Cli.Result end = hook(down, "session-end", "s10", "/work/s10/alpha");
 
         for (Cli.Result r : List.of(start, prompt, tool, end)) {
-            assertEquals(0, r.code(), r::toString);
+            assertEquals(ExitCode.OK, r.code(), r::toString);
             assertEquals(1, r.err().lines().count(), r::toString);
             assertTrue(r.err().startsWith("clambake hook: cannot use PostgreSQL at 127.0.0.1:1/nowhere"), r::toString);
         }
@@ -323,7 +321,8 @@ class HookTest extends DatabaseTest {
         Cli.Result garbage = claude.runWithStdin("this is not json", "hook");
         Cli.Result noSession = claude.runWithStdin("{\"hook_event_name\": \"UserPromptSubmit\"}", "hook");
 
-        assertEquals(List.of(0, 0, 0), List.of(preToolUse.code(), garbage.code(), noSession.code()));
+        assertEquals(List.of(ExitCode.OK, ExitCode.OK, ExitCode.OK),
+                List.of(preToolUse.code(), garbage.code(), noSession.code()));
         assertEquals("", preToolUse.out() + garbage.out() + noSession.out());
         assertTrue(garbage.err().startsWith("clambake hook: unreadable hook input"), garbage.err());
         assertTrue(noSession.err().contains("no session_id"), noSession.err());
@@ -336,13 +335,19 @@ class HookTest extends DatabaseTest {
         return shell.runWithStdin(payload(payload, session, cwd), args.toArray(String[]::new));
     }
 
+    /** Starts session {@code session} in {@code cwd} through the SessionStart hook; returns the instance it runs as. */
+    private static String startSession(Cli claude, String session, String cwd) {
+        hook(claude, "session-start", session, cwd);
+        return nameOf(claude);
+    }
+
     private static String context(Cli.Result result) {
-        assertEquals(0, result.code(), result::toString);
+        assertEquals(ExitCode.OK, result.code(), result::toString);
         return result.json().get("hookSpecificOutput").get("additionalContext").asText();
     }
 
     private static JsonNode tooSoonOrLater(Cli.Result result) {
-        assertEquals(0, result.code(), result::toString);
+        assertEquals(ExitCode.OK, result.code(), result::toString);
         return result.json().get("hookSpecificOutput");
     }
 
@@ -355,7 +360,7 @@ class HookTest extends DatabaseTest {
 
     private static void send(Cli from, String to, String type, String subject) {
         Cli.Result sent = from.run("send", "--to", to, "--type", type, "--subject", subject, "--body", "details");
-        assertEquals(0, sent.code(), sent::toString);
+        assertEquals(ExitCode.OK, sent.code(), sent::toString);
     }
 
     private static JsonNode instance(JsonNode instances, String name) {

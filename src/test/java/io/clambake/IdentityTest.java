@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import java.sql.Connection;
@@ -36,14 +37,14 @@ class IdentityTest extends DatabaseTest {
 
         // The resolved identity is the one that acts: a message sent as y comes from y.
         Cli.Result sent = x.with("CLAMBAKE_INSTANCE", yName).run("send", "--to", zName, "--subject", "from y", "--json");
-        assertEquals(0, sent.code(), sent::toString);
+        assertEquals(ExitCode.OK, sent.code(), sent::toString);
         assertEquals(yName, sent.json().get("message").get("from").asText());
         JsonNode inbox = z.run("inbox", "--json").json();
         assertEquals(yName, inbox.get("messages").get(0).get("from").asText());
 
         // An unregistered shell can act through --as too.
         Cli nowhere = shell("id-order", "/elsewhere");
-        assertEquals(4, nowhere.run("inbox").code());
+        assertEquals(ExitCode.NOT_REGISTERED, nowhere.run("inbox").code());
         assertEquals(zName, nowhere.run("inbox", "--as", zName, "--json").json().get("me").asText());
     }
 
@@ -63,7 +64,7 @@ class IdentityTest extends DatabaseTest {
         assertEquals(pName, me(p.in("/p")));
         assertEquals(null, me(p.in("/q")));
         assertEquals(null, me(p.in("/")));
-        assertEquals(4, p.in("/q").run("inbox").code());
+        assertEquals(ExitCode.NOT_REGISTERED, p.in("/q").run("inbox").code());
 
         // Another host's registration of the same directories does not count here.
         assertEquals(null, me(shell("id-tree-other-host", "/p/sub/deep")));
@@ -79,8 +80,8 @@ class IdentityTest extends DatabaseTest {
         assertEquals(first, me(one));
         assertEquals(second, me(two));
 
-        assertEquals(0, one.run("heartbeat", "--task", "task one").code());
-        assertEquals(0, two.run("heartbeat", "--task", "task two").code());
+        assertEquals(ExitCode.OK, one.run("heartbeat", "--task", "task one").code());
+        assertEquals(ExitCode.OK, two.run("heartbeat", "--task", "task two").code());
         JsonNode status = one.run("status", "--project", "dirs", "--json").json();
         assertEquals(2, status.get("instances").size());
         for (JsonNode i : status.get("instances")) {
@@ -104,7 +105,7 @@ class IdentityTest extends DatabaseTest {
         assertEquals(aName, me(here));
         assertEquals(bName, me(there));
 
-        assertEquals(0, here.run("send", "--to", bName, "--subject", "across hosts").code());
+        assertEquals(ExitCode.OK, here.run("send", "--to", bName, "--subject", "across hosts").code());
         assertEquals(1, there.run("inbox", "--json").json().get("unread").asInt());
         assertEquals(0, here.run("inbox", "--json").json().get("unread").asInt());
     }
@@ -117,19 +118,19 @@ class IdentityTest extends DatabaseTest {
         String yName = register(y, "errors");
 
         Cli.Result unknown = x.run("inbox", "--as", "no-such-instance");
-        assertEquals(3, unknown.code(), unknown::toString);
+        assertEquals(ExitCode.NOT_FOUND, unknown.code(), unknown::toString);
         assertTrue(unknown.err().contains("no-such-instance"), unknown.err());
         Cli.Result unknownEnv = x.with("CLAMBAKE_INSTANCE", "no-such-instance").run("status");
-        assertEquals(3, unknownEnv.code(), unknownEnv::toString);
-        assertEquals(3, x.with("CLAMBAKE_INSTANCE", "no-such-instance").run("recall").code());
+        assertEquals(ExitCode.NOT_FOUND, unknownEnv.code(), unknownEnv::toString);
+        assertEquals(ExitCode.NOT_FOUND, x.with("CLAMBAKE_INSTANCE", "no-such-instance").run("recall").code());
 
-        assertEquals(0, y.run("deregister").code());
+        assertEquals(ExitCode.OK, y.run("deregister").code());
         Cli.Result departed = x.with("CLAMBAKE_INSTANCE", yName).run("inbox");
-        assertEquals(4, departed.code(), departed::toString);
+        assertEquals(ExitCode.NOT_REGISTERED, departed.code(), departed::toString);
         assertTrue(departed.err().contains(yName) && departed.err().contains("register"), departed.err());
-        assertEquals(4, x.run("send", "--as", yName, "--to", xName, "--subject", "ghost").code());
+        assertEquals(ExitCode.NOT_REGISTERED, x.run("send", "--as", yName, "--to", xName, "--subject", "ghost").code());
         assertEquals(0, x.run("inbox", "--json").json().get("unread").asInt());
-        assertEquals(4, y.run("heartbeat").code());
+        assertEquals(ExitCode.NOT_REGISTERED, y.run("heartbeat").code());
         // Verbs anyone may run still work, as nobody.
         JsonNode status = x.with("CLAMBAKE_INSTANCE", yName).run("status", "--json").json();
         assertTrue(status.get("me").isNull(), status.toString());
@@ -151,23 +152,23 @@ class IdentityTest extends DatabaseTest {
             setLastSeenHoursAgo(name, 2);
             OffsetDateTime before = lastSeen(name);
             Cli.Result r = x.run(verb.toArray(String[]::new));
-            assertEquals(0, r.code(), r::toString);
+            assertEquals(ExitCode.OK, r.code(), r::toString);
             OffsetDateTime after = lastSeen(name);
             assertTrue(Duration.between(before, after).toMinutes() >= 119, verb + " moved last_seen from " + before + " to " + after);
         }
         // Through --as and CLAMBAKE_INSTANCE as well.
         setLastSeenHoursAgo(name, 2);
         OffsetDateTime before = lastSeen(name);
-        assertEquals(0, other.run("status", "--as", name).code());
+        assertEquals(ExitCode.OK, other.run("status", "--as", name).code());
         assertTrue(lastSeen(name).isAfter(before.plusMinutes(119)));
         setLastSeenHoursAgo(name, 2);
-        assertEquals(0, other.with("CLAMBAKE_INSTANCE", name).run("recall").code());
+        assertEquals(ExitCode.OK, other.with("CLAMBAKE_INSTANCE", name).run("recall").code());
         assertTrue(lastSeen(name).isAfter(before.plusMinutes(119)));
 
         // Someone else's command does not refresh it.
         setLastSeenHoursAgo(name, 2);
         OffsetDateTime stale = lastSeen(name);
-        assertEquals(0, other.run("status").code());
+        assertEquals(ExitCode.OK, other.run("status").code());
         assertEquals(stale, lastSeen(name));
     }
 
@@ -177,7 +178,7 @@ class IdentityTest extends DatabaseTest {
         args[1] = "--json";
         System.arraycopy(extra, 0, args, 2, extra.length);
         Cli.Result r = shell.run(args);
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(ExitCode.OK, r.code(), r::toString);
         JsonNode me = r.json().get("me");
         return me.isNull() ? null : me.asText();
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clambake.claude.ClaudeCodeFiles;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,9 +51,9 @@ class InitTest {
         Map<String, String> afterFirst = files(repo);
         Cli.Result second = cli.run("init", "--launcher", LAUNCHER);
 
-        assertEquals(0, first.code(), first::toString);
+        assertEquals(ExitCode.OK, first.code(), first::toString);
         assertEquals("updated: CLAUDE.md\nupdated: .claude/settings.json\ncreated: .mcp.json\n", first.out());
-        assertEquals(0, second.code(), second::toString);
+        assertEquals(ExitCode.OK, second.code(), second::toString);
         assertEquals("unchanged: CLAUDE.md\nunchanged: .claude/settings.json\nunchanged: .mcp.json\n", second.out());
         assertEquals(afterFirst, files(repo), "the second run wrote nothing");
 
@@ -89,7 +90,7 @@ class InitTest {
 
         Cli.Result init = new Cli(Map.of(), repo).run("init", "--launcher", LAUNCHER, "--project", "shop");
 
-        assertEquals(0, init.code(), init::toString);
+        assertEquals(ExitCode.OK, init.code(), init::toString);
         String claudeMd = Files.readString(repo.resolve("CLAUDE.md"));
         assertTrue(claudeMd.startsWith("intro\n\n<!-- clambake:begin -->\n## Coordination"), claudeMd);
         assertTrue(claudeMd.endsWith("<!-- clambake:end -->\n\nmore of mine\n"), claudeMd);
@@ -112,7 +113,7 @@ class InitTest {
 
         Cli.Result dry = new Cli(Map.of(), repo).run("init", "--launcher", LAUNCHER, "--dry-run");
 
-        assertEquals(0, dry.code(), dry::toString);
+        assertEquals(ExitCode.OK, dry.code(), dry::toString);
         assertEquals(Map.of("CLAUDE.md", "# Shop\n"), files(repo));
         assertTrue(dry.out().contains("--- a/CLAUDE.md\n+++ b/CLAUDE.md\n@@ -1,1 +1,"), dry.out());
         assertTrue(dry.out().contains("\n+<!-- clambake:begin -->\n"), dry.out());
@@ -133,7 +134,7 @@ class InitTest {
         Cli.Result init = cli.run("init", "--global", "--launcher", LAUNCHER);
         Cli.Result again = cli.run("init", "--global", "--launcher", LAUNCHER, "--json");
 
-        assertEquals(0, init.code(), init::toString);
+        assertEquals(ExitCode.OK, init.code(), init::toString);
         JsonNode settings = JSON.readTree(home.resolve(".claude/settings.json").toFile());
         assertEquals(List.of(LAUNCHER + " hook"), ourCommands(settings, "UserPromptSubmit"));
         assertTrue(Files.readString(home.resolve(".claude/CLAUDE.md")).startsWith("<!-- clambake:begin -->"));
@@ -141,7 +142,7 @@ class InitTest {
         assertEquals(7, userConfig.get("numStartups").asInt());
         assertTrue(userConfig.at("/projects/~1home~1me~1shop/allowedTools").isArray());
         assertEquals(List.of("-jar", "/opt/clambake/clambake.jar", "mcp"), strings(userConfig.at("/mcpServers/clambake/args")));
-        assertEquals(0, again.code(), again::toString);
+        assertEquals(ExitCode.OK, again.code(), again::toString);
         for (JsonNode file : again.json().get("files")) {
             assertEquals("unchanged", file.get("action").asText(), file.toString());
         }
@@ -155,7 +156,7 @@ class InitTest {
 
         Cli.Result init = new Cli(Map.of(), repo).run("init", "--launcher", LAUNCHER);
 
-        assertEquals(2, init.code(), init::toString);
+        assertEquals(ExitCode.USAGE, init.code(), init::toString);
         assertTrue(init.err().startsWith("clambake init: cannot parse settings.json"), init.err());
         assertEquals(Map.of(".claude/settings.json", "{\"hooks\": [broken"), files(repo), "nothing written at all");
     }

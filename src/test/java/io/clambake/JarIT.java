@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.EmbeddedHome;
 import java.io.IOException;
@@ -79,7 +80,7 @@ class JarIT extends DatabaseTest {
                     "--help lists " + verb + ":\n" + help.out());
         }
         assertTrue(help.out().contains("Exit codes:"), help.out());
-        for (int code = 0; code <= 5; code++) {
+        for (int code = ExitCode.OK; code <= ExitCode.UNAVAILABLE; code++) {
             assertTrue(Pattern.compile("(?m)^\\s+" + code + "\\s+\\S").matcher(help.out()).find(),
                     "--help explains exit code " + code + ":\n" + help.out());
         }
@@ -100,7 +101,7 @@ class JarIT extends DatabaseTest {
 
         Path unrelated = Files.createDirectories(root.resolve("work/unrelated"));
         Proc elsewhere = clambake(unrelated).run("inbox");
-        elsewhere.assertFailsCleanly(4);
+        elsewhere.assertFailsCleanly(ExitCode.NOT_REGISTERED);
         assertTrue(elsewhere.err().contains("not registered"), elsewhere.toString());
     }
 
@@ -112,7 +113,7 @@ class JarIT extends DatabaseTest {
         assertEquals(me, named.json().get("me").asText());
 
         Proc unknown = clambake(unrelated).env("CLAMBAKE_INSTANCE", "no-such-instance").run("inbox");
-        unknown.assertFailsCleanly(3);
+        unknown.assertFailsCleanly(ExitCode.NOT_FOUND);
         assertTrue(unknown.err().contains("no-such-instance"), unknown.toString());
     }
 
@@ -162,16 +163,16 @@ class JarIT extends DatabaseTest {
     void invalidInputExits2WithOneLine() throws Exception {
         String longSubject = "x".repeat(201);
         Proc type = clambake(project).run("send", "--to", me, "--type", "urgent", "--subject", "s");
-        type.assertFailsCleanly(2);
+        type.assertFailsCleanly(ExitCode.USAGE);
         assertTrue(type.err().contains("urgent"), type.toString());
         Proc empty = clambake(project).run("send", "--to", me, "--subject", "");
-        empty.assertFailsCleanly(2);
+        empty.assertFailsCleanly(ExitCode.USAGE);
         assertTrue(empty.err().contains("--subject"), empty.toString());
         Proc tooLong = clambake(project).run("send", "--to", me, "--subject", longSubject);
-        tooLong.assertFailsCleanly(2);
+        tooLong.assertFailsCleanly(ExitCode.USAGE);
         assertTrue(tooLong.err().contains("200"), tooLong.toString());
         Proc option = clambake(project).run("inbox", "--no-such-option");
-        option.assertFailsCleanly(2);
+        option.assertFailsCleanly(ExitCode.USAGE);
         assertTrue(option.err().contains("--no-such-option"), option.toString());
         try (var c = db.connect("clambake"); var st = c.createStatement();
              var rs = st.executeQuery("SELECT count(*) FROM messages WHERE subject IN ('s', '') OR length(subject) > 200")) {
@@ -183,10 +184,10 @@ class JarIT extends DatabaseTest {
     @Test
     void unknownIdsAndNamesExit3() throws Exception {
         Proc read = clambake(project).run("read", "999999");
-        read.assertFailsCleanly(3);
+        read.assertFailsCleanly(ExitCode.NOT_FOUND);
         assertTrue(read.err().contains("999999"), read.toString());
         Proc send = clambake(project).run("send", "--to", "nobody", "--subject", "hello?");
-        send.assertFailsCleanly(3);
+        send.assertFailsCleanly(ExitCode.NOT_FOUND);
         assertTrue(send.err().contains("nobody"), send.toString());
     }
 
@@ -194,23 +195,23 @@ class JarIT extends DatabaseTest {
     void anUnregisteredCallerExits4() throws Exception {
         Path fresh = Files.createDirectories(root.resolve("not-yet-registered"));
         Proc inbox = clambake(fresh).run("inbox");
-        inbox.assertFailsCleanly(4);
+        inbox.assertFailsCleanly(ExitCode.NOT_REGISTERED);
         assertTrue(inbox.err().contains("register"), inbox.toString());
     }
 
     @Test
     void anUnreachableDatabaseExits5WithoutShowingThePassword() throws Exception {
         Proc refused = clambake(project).env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x").run("inbox");
-        refused.assertFailsCleanly(5);
+        refused.assertFailsCleanly(ExitCode.UNAVAILABLE);
         assertTrue(refused.err().contains("127.0.0.1:1/x"), refused.toString());
         assertFalse(refused.err().contains("s3cretPW") || refused.out().contains("s3cretPW"), refused.toString());
 
         Proc json = clambake(project).env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x").run("inbox", "--json");
-        json.assertJsonError(5);
+        json.assertJsonError(ExitCode.UNAVAILABLE);
         assertFalse(json.out().contains("s3cretPW") || json.err().contains("s3cretPW"), json.toString());
 
         Proc debug = clambake(project).env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x").run("inbox", "--debug");
-        assertEquals(5, debug.code(), debug.toString());
+        assertEquals(ExitCode.UNAVAILABLE, debug.code(), debug.toString());
         assertTrue(debug.err().contains("at io.clambake"), "--debug prints the stack trace:\n" + debug.err());
     }
 
@@ -222,7 +223,7 @@ class JarIT extends DatabaseTest {
         Proc none = clambake(project).env("CLAMBAKE_DB_URL", null).env("HOME", emptyHome.toString())
                 .env("XDG_CONFIG_HOME", emptyHome.toString()).env("CLAMBAKE_HOME", "/dev/null/clambake-home")
                 .run("inbox");
-        none.assertFailsCleanly(5);
+        none.assertFailsCleanly(ExitCode.UNAVAILABLE);
         assertTrue(none.err().contains("CLAMBAKE_DB_URL"), "the hint says what to set: " + none.err());
     }
 
@@ -243,13 +244,13 @@ class JarIT extends DatabaseTest {
 
             Files.writeString(pgpass, "*:*:*:*:wrong-pgpass-secret\n");
             Proc refused = clambake(project).env("CLAMBAKE_DB_URL", url).env("PGPASSFILE", pgpass.toString()).run("status");
-            refused.assertFailsCleanly(5);
+            refused.assertFailsCleanly(ExitCode.UNAVAILABLE);
             assertTrue(refused.err().contains("password authentication failed"), refused.toString());
             assertFalse(refused.err().contains("wrong-pgpass-secret"), refused.toString());
 
             Proc wrongVariable = clambake(project).env("CLAMBAKE_DB_URL", url)
                     .env("CLAMBAKE_DB_PASSWORD", "wrong-variable-secret").run("status", "--json");
-            assertEquals(5, wrongVariable.code(), wrongVariable.toString());
+            assertEquals(ExitCode.UNAVAILABLE, wrongVariable.code(), wrongVariable.toString());
             assertFalse((wrongVariable.out() + wrongVariable.err()).contains("wrong-variable-secret"), wrongVariable.toString());
 
             clambake(project).env("CLAMBAKE_DB_URL", url).env("CLAMBAKE_DB_PASSWORD", serverPassword(home))
@@ -269,25 +270,26 @@ class JarIT extends DatabaseTest {
     void aRefusedLoginExits5() throws Exception {
         Proc refused = clambake(project).env("CLAMBAKE_DB_URL", "postgresql://no_such_role_xyz@" + serverAddress() + "/postgres")
                 .run("inbox");
-        refused.assertFailsCleanly(5);
+        refused.assertFailsCleanly(ExitCode.UNAVAILABLE);
         assertTrue(refused.err().contains("no_such_role_xyz"), refused.toString());
     }
 
     @Test
     void withJsonEveryErrorIsAlsoAJsonDocumentOnStdout() throws Exception {
-        clambake(project).run("send", "--json", "--to", me, "--type", "urgent", "--subject", "s").assertJsonError(2);
-        clambake(project).run("inbox", "--json", "--no-such-option").assertJsonError(2);
-        clambake(project).run("read", "999999", "--json").assertJsonError(3);
+        clambake(project).run("send", "--json", "--to", me, "--type", "urgent", "--subject", "s")
+                .assertJsonError(ExitCode.USAGE);
+        clambake(project).run("inbox", "--json", "--no-such-option").assertJsonError(ExitCode.USAGE);
+        clambake(project).run("read", "999999", "--json").assertJsonError(ExitCode.NOT_FOUND);
         Path fresh = Files.createDirectories(root.resolve("json-not-registered"));
-        clambake(fresh).run("inbox", "--json").assertJsonError(4);
+        clambake(fresh).run("inbox", "--json").assertJsonError(ExitCode.NOT_REGISTERED);
         clambake(project).env("CLAMBAKE_DB_URL", "postgresql://no_such_role_xyz@" + serverAddress() + "/postgres")
-                .run("status", "--json").assertJsonError(5);
+                .run("status", "--json").assertJsonError(ExitCode.UNAVAILABLE);
     }
 
     @Test
     void debugPrintsTheStackTrace() throws Exception {
         Proc debug = clambake(project).run("read", "999999", "--debug");
-        assertEquals(3, debug.code(), debug.toString());
+        assertEquals(ExitCode.NOT_FOUND, debug.code(), debug.toString());
         assertTrue(debug.err().lines().count() > 1, debug.toString());
         assertTrue(debug.err().contains("at io.clambake"), debug.toString());
         assertTrue(debug.err().lines().findFirst().orElseThrow().startsWith("clambake read: "), debug.toString());
@@ -361,7 +363,7 @@ class JarIT extends DatabaseTest {
 
     private record Proc(String command, int code, String out, String err) {
         Proc assertOk() {
-            assertEquals(0, code, this::toString);
+            assertEquals(ExitCode.OK, code, this::toString);
             return this;
         }
 

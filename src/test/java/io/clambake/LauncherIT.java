@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.DatabaseTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ class LauncherIT extends DatabaseTest {
                 "CLAMBAKE_SCHEMA", schema);
 
         Run migrating = launch(env, work, "status", "--json");
-        assertEquals(0, migrating.code, migrating::toString);
+        assertEquals(ExitCode.OK, migrating.code, migrating::toString);
         assertEquals("", migrating.err);
         try (Stream<Path> files = Files.list(cache)) {
             assertEquals(List.of(), files.filter(LauncherIT::isArchive).toList(),
@@ -53,17 +54,17 @@ class LauncherIT extends DatabaseTest {
         }
 
         Run first = launch(env, work, "register", "--project", "launch", "--json");
-        assertEquals(0, first.code, first::toString);
+        assertEquals(ExitCode.OK, first.code, first::toString);
         String name = JSON.readTree(first.out).get("instance").get("name").asText();
         assertTrue(awaitArchive(cache), "no class archive in " + cache);
 
         Run second = launch(env, work, "status", "--json");
-        assertEquals(0, second.code, second::toString);
+        assertEquals(ExitCode.OK, second.code, second::toString);
         assertEquals(name, JSON.readTree(second.out).get("me").asText());
         assertEquals("", second.err);
 
         Run failing = launch(env, work, "read", "999999");
-        assertEquals(3, failing.code, failing::toString);
+        assertEquals(ExitCode.NOT_FOUND, failing.code, failing::toString);
         assertEquals(1, failing.err.lines().count(), failing::toString);
     }
 

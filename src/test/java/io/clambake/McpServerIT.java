@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.Jar;
 import io.modelcontextprotocol.client.McpClient;
@@ -72,7 +73,7 @@ class McpServerIT extends DatabaseTest {
         JsonNode send = tools.get(3).get("inputSchema");
         assertEquals(List.of("to", "type", "subject", "body", "ttl"), fieldNames(send.get("properties")));
         assertEquals("[\"to\",\"subject\"]", send.get("required").toString());
-        assertEquals(0, server.exitValue());
+        assertEquals(ExitCode.OK, server.exitValue());
         assertEquals(0, liveInstances(), "deregistered on exit");
     }
 
@@ -106,7 +107,7 @@ class McpServerIT extends DatabaseTest {
             assertTrue(read.get("first_read").asBoolean());
             assertEquals(0, after.get("unread").asInt());
             assertTrue(unknown.isError());
-            assertEquals(3, JSON.readTree(text(unknown)).at("/error/exit_code").asInt(), text(unknown));
+            assertEquals(ExitCode.NOT_FOUND, JSON.readTree(text(unknown)).at("/error/exit_code").asInt(), text(unknown));
             assertTrue(badArgument.isError());
             assertTrue(text(badArgument).contains("unknown argument 'limits'"), text(badArgument));
         } finally {

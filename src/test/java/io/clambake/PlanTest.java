@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clambake.bench.HotQueryPlans;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.ExplainingConnection;
@@ -22,7 +23,7 @@ class PlanTest extends DatabaseTest {
     @Test
     void hotQueriesUseIndexesOnALargeDataSet() throws Exception {
         Cli.Result migrated = shell("plan-host", "/plan").run("status");
-        assertEquals(0, migrated.code(), migrated::toString);
+        assertEquals(ExitCode.OK, migrated.code(), migrated::toString);
         try (Connection c = db.connect("clambake")) {
             HotQueryPlans.seedTenthSize(c);
             Map<String, List<ExplainingConnection.Plan>> plans = HotQueryPlans.capture(c);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clambake.db.SchemaMigrator;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import java.io.IOException;
@@ -61,7 +62,7 @@ class SchemaVersionTest extends DatabaseTest {
         for (String[] args : List.of(new String[] {"status"}, new String[] {"inbox"},
                 new String[] {"recall", "--global"})) {
             Cli.Result r = shell.run(args);
-            assertEquals(0, r.code(), r::toString);
+            assertEquals(ExitCode.OK, r.code(), r::toString);
         }
         assertEquals(tampered, history(), "flyway_schema_history unchanged (rows, installed_on, checksums)");
         assertEquals(history.size(), tampered.size());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import org.junit.jupiter.api.Test;
@@ -21,15 +22,15 @@ class SessionProtocolTest extends DatabaseTest {
         assertNotEquals(alpha, beta);
 
         Cli.Result empty = a.run("inbox");
-        assertEquals(0, empty.code(), empty::toString);
+        assertEquals(ExitCode.OK, empty.code(), empty::toString);
         assertEquals("no unread messages\n", empty.out());
 
-        assertEquals(0, a.run("recall", "--project", "demo").code());
-        assertEquals(0, a.run("recall", "--global", "--limit", "10").code());
+        assertEquals(ExitCode.OK, a.run("recall", "--project", "demo").code());
+        assertEquals(ExitCode.OK, a.run("recall", "--global", "--limit", "10").code());
 
         Cli.Result sent = a.run("send", "--to", "@all", "--type", "warning", "--subject", "Restarting Docker",
                 "--body", "Details here");
-        assertEquals(0, sent.code(), sent::toString);
+        assertEquals(ExitCode.OK, sent.code(), sent::toString);
 
         JsonNode inbox = b.run("inbox", "--json").json();
         assertEquals(1, inbox.get("messages").size());
@@ -40,28 +41,28 @@ class SessionProtocolTest extends DatabaseTest {
         assertEquals(0, a.run("inbox", "--json").json().get("messages").size(), "a sender does not get its own broadcast");
 
         Cli.Result read = b.run("read", message.get("id").asText());
-        assertEquals(0, read.code(), read::toString);
+        assertEquals(ExitCode.OK, read.code(), read::toString);
         assertTrue(read.out().contains("Details here"), read.out());
         assertEquals(0, b.run("inbox", "--json").json().get("unread").asInt());
 
-        assertEquals(0, a.run("remember", "--project", "demo", "--type", "gotcha", "--title", "Docker restart",
+        assertEquals(ExitCode.OK, a.run("remember", "--project", "demo", "--type", "gotcha", "--title", "Docker restart",
                 "--content", "Restarting Docker drops every open connection").code());
-        assertEquals(0, a.run("remember", "--global", "--type", "lesson", "--title", "Warn first",
+        assertEquals(ExitCode.OK, a.run("remember", "--global", "--type", "lesson", "--title", "Warn first",
                 "--content", "Send a warning before touching shared services").code());
         JsonNode recalled = b.run("recall", "--project", "demo", "--json").json();
         assertEquals("Docker restart", recalled.get("memories").get(0).get("title").asText());
         assertEquals(alpha, recalled.get("memories").get(0).get("author").asText());
 
-        assertEquals(0, a.run("heartbeat", "--task", "rebuilding images").code());
-        assertEquals(0, a.run("log", "--action", "rebuild", "--summary", "Rebuilt all images").code());
+        assertEquals(ExitCode.OK, a.run("heartbeat", "--task", "rebuilding images").code());
+        assertEquals(ExitCode.OK, a.run("log", "--action", "rebuild", "--summary", "Rebuilt all images").code());
         Cli.Result status = b.run("status");
-        assertEquals(0, status.code(), status::toString);
+        assertEquals(ExitCode.OK, status.code(), status::toString);
         assertTrue(status.out().contains("rebuilding images"), status.out());
         assertTrue(status.out().contains("Rebuilt all images"), status.out());
         assertTrue(status.out().contains("Restarting Docker"), status.out());
 
-        assertEquals(0, a.run("deregister").code());
-        assertEquals(4, a.run("inbox").code());
+        assertEquals(ExitCode.OK, a.run("deregister").code());
+        assertEquals(ExitCode.NOT_REGISTERED, a.run("inbox").code());
         assertEquals(1, b.run("status", "--json").json().get("instances").size());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clambake.domain.ClambakeException;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Failure;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
@@ -153,13 +154,13 @@ class ConfigTest extends DatabaseTest {
                 "jdbc:postgresql://db/app name?user=bob&password=" + SECRET,
                 "postgresql://bob:" + SECRET + "/x@db/app")) {
             Cli.Result r = offline(Map.of("CLAMBAKE_DB_URL", url)).run("status");
-            assertEquals(2, r.code(), () -> url + ": " + r);
+            assertEquals(ExitCode.USAGE, r.code(), () -> url + ": " + r);
             assertTrue(r.err().startsWith("clambake status: "), r.err());
             assertFalse(r.err().contains("s3cr3t") || r.out().contains("s3cr3t"), () -> url + " leaks: " + r);
             assertTrue(r.err().contains("***"), r.err());
 
             Cli.Result option = offline(Map.of()).run("inbox", "--db-url", url, "--json");
-            assertEquals(2, option.code(), option::toString);
+            assertEquals(ExitCode.USAGE, option.code(), option::toString);
             assertFalse(option.err().contains("s3cr3t") || option.out().contains("s3cr3t"), option::toString);
         }
     }
@@ -169,7 +170,7 @@ class ConfigTest extends DatabaseTest {
     void unparseableUrlWithAtSignInPasswordIsRedacted() {
         String url = "postgresql://bob:" + "pa@" + SECRET + "@db/app";
         Cli.Result r = offline(Map.of("CLAMBAKE_DB_URL", url)).run("status");
-        assertEquals(2, r.code(), r::toString);
+        assertEquals(ExitCode.USAGE, r.code(), r::toString);
         assertFalse(r.err().contains("s3cr3t"), "the message leaks part of the password: " + r.err());
     }
 
@@ -178,12 +179,12 @@ class ConfigTest extends DatabaseTest {
         for (String schema : List.of("Bad-Schema", "1abc", "drop table x", "x".repeat(64))) {
             Cli.Result r = offline(Map.of("CLAMBAKE_DB_URL", "postgresql://u@127.0.0.1:1/db", "CLAMBAKE_SCHEMA", schema))
                     .run("status");
-            assertEquals(2, r.code(), () -> schema + ": " + r);
+            assertEquals(ExitCode.USAGE, r.code(), () -> schema + ": " + r);
             assertTrue(r.err().contains("schema"), r.err());
         }
         Path config = tmp.resolve("bad-schema.properties");
         Files.writeString(config, "url=postgresql://u@127.0.0.1:1/db\nschema=Not Valid\n");
-        assertEquals(2, offline(Map.of("CLAMBAKE_CONFIG", config.toString())).run("status").code());
+        assertEquals(ExitCode.USAGE, offline(Map.of("CLAMBAKE_CONFIG", config.toString())).run("status").code());
 
         assertEquals("ok_schema_1", resolve(Map.of("CLAMBAKE_SCHEMA", "ok_schema_1"), "postgresql://h/db").schema());
         assertEquals("clambake", resolve(Map.of(), "postgresql://h/db").schema());
@@ -192,7 +193,7 @@ class ConfigTest extends DatabaseTest {
     @Test
     void nothingConfiguredIsExitFive() {
         Cli.Result r = offline(Map.of()).run("status");
-        assertEquals(5, r.code(), r::toString);
+        assertEquals(ExitCode.UNAVAILABLE, r.code(), r::toString);
         assertTrue(r.err().contains("CLAMBAKE_DB_URL"), r.err());
     }
 
@@ -247,9 +248,9 @@ class ConfigTest extends DatabaseTest {
         broken.put("CLAMBAKE_DB_URL", "postgresql://nobody@127.0.0.1:1/nothing");
         broken.put("CLAMBAKE_HOST", "cfg-host");
         Cli viaOption = new Cli(broken, Path.of("/cfg/option"));
-        assertEquals(5, viaOption.run("status").code(), "the variable alone points nowhere");
+        assertEquals(ExitCode.UNAVAILABLE, viaOption.run("status").code(), "the variable alone points nowhere");
         Cli.Result registered = viaOption.run("register", "--project", "cfg", "--db-url", db.url());
-        assertEquals(0, registered.code(), registered::toString);
+        assertEquals(ExitCode.OK, registered.code(), registered::toString);
 
         Path xdg = tmp.resolve("e2e");
         Files.createDirectories(xdg.resolve("clambake"));
@@ -257,7 +258,7 @@ class ConfigTest extends DatabaseTest {
                 "url=" + db.url() + "\nschema=cfg_schema\n");
         Cli viaFile = new Cli(Map.of("XDG_CONFIG_HOME", xdg.toString(), "CLAMBAKE_HOST", "cfg-host"), Path.of("/cfg/file"));
         Cli.Result fromFile = viaFile.run("register", "--project", "cfg-file");
-        assertEquals(0, fromFile.code(), fromFile::toString);
+        assertEquals(ExitCode.OK, fromFile.code(), fromFile::toString);
         String name = fromFile.out().lines().findFirst().orElseThrow();
 
         try (Connection c = db.connect("cfg_schema");

@@ -4,6 +4,7 @@ import static io.clambake.support.HookPayloads.payload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
@@ -29,10 +30,11 @@ class SessionRaceTest extends DatabaseTest {
         Cli other = shell("h1", "/work/other");
         register(other, "demo");
         Cli claude = shell("h1", "/work/alpha");
-        assertEquals(0, claude.runWithStdin(payload("session-start", "race", "/work/alpha"), "hook", "--project", "demo").code());
+        assertEquals(ExitCode.OK, claude.runWithStdin(payload("session-start", "race", "/work/alpha"),
+                "hook", "--project", "demo").code());
         String me = claude.run("status", "--json").json().get("me").asText();
         for (int i = 0; i < MESSAGES; i++) {
-            assertEquals(0, other.run("send", "--to", me, "--subject", "m" + i).code());
+            assertEquals(ExitCode.OK, other.run("send", "--to", me, "--subject", "m" + i).code());
         }
         List<Long> shown = new ArrayList<>();
         CyclicBarrier start = new CyclicBarrier(RACERS);
@@ -68,7 +70,8 @@ class SessionRaceTest extends DatabaseTest {
                 String dir = "/work/shared-" + round;
                 Cli claude = shell("h2", dir);
                 for (String session : List.of("a" + round, "b" + round)) {
-                    assertEquals(0, claude.runWithStdin(payload("session-start", session, dir), "hook", "--project", "demo").code());
+                    assertEquals(ExitCode.OK, claude.runWithStdin(payload("session-start", session, dir),
+                            "hook", "--project", "demo").code());
                 }
                 CyclicBarrier together = new CyclicBarrier(2);
                 List<Future<?>> ends = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.EmbeddedHome;
@@ -25,7 +26,7 @@ class EmbeddedServerBadCasesTest extends DatabaseTest {
             Files.writeString(junk, "precious");
             ownedByTheServerAccount(home, junk.getParent());
             Cli.Result result = home.shell("h", "/w").run("status");
-            assertFailed(5, result, "holds no PostgreSQL cluster");
+            assertFailed(ExitCode.UNAVAILABLE, result, "holds no PostgreSQL cluster");
             assertEquals("precious", Files.readString(junk));
         }
     }
@@ -36,21 +37,21 @@ class EmbeddedServerBadCasesTest extends DatabaseTest {
             Path data = Files.createDirectories(home.dir().resolve("data"));
             Files.writeString(data.resolve("PG_VERSION"), "16\n");
             ownedByTheServerAccount(home, data);
-            assertFailed(5, home.shell("h", "/w").run("status"), "holds a PostgreSQL 16 cluster");
+            assertFailed(ExitCode.UNAVAILABLE, home.shell("h", "/w").run("status"), "holds a PostgreSQL 16 cluster");
         }
     }
 
     @Test
     void anUnusableStateDirectoryNamesItAndTheWayOut() {
         Cli.Result result = Cli.shell(db, "h", "/w").with("CLAMBAKE_DB_URL", null).run("status");
-        assertFailed(5, result, Cli.UNUSABLE_HOME);
+        assertFailed(ExitCode.UNAVAILABLE, result, Cli.UNUSABLE_HOME);
         assertTrue(result.err().contains("CLAMBAKE_DB_URL"), result.err());
     }
 
     @Test
     void aBadPortSettingIsInvalidInput() {
         try (EmbeddedHome home = EmbeddedHome.create("clambake-bad-port-")) {
-            assertFailed(2, home.shell("h", "/w").with("CLAMBAKE_SERVER_PORT", "70000").run("status"),
+            assertFailed(ExitCode.USAGE, home.shell("h", "/w").with("CLAMBAKE_SERVER_PORT", "70000").run("status"),
                     "CLAMBAKE_SERVER_PORT");
         }
     }
@@ -60,10 +61,10 @@ class EmbeddedServerBadCasesTest extends DatabaseTest {
         try (EmbeddedHome home = EmbeddedHome.create("clambake-unused-")) {
             Path unused = home.dir().resolve("never");
             Cli shell = shell("h", "/work/configured").with("CLAMBAKE_HOME", unused.toString());
-            assertEquals(0, shell.run("register", "--project", "p").code());
+            assertEquals(ExitCode.OK, shell.run("register", "--project", "p").code());
             assertFalse(Files.exists(unused), "no state directory, no server");
             var status = shell.run("server", "status", "--json");
-            assertEquals(0, status.code(), status::toString);
+            assertEquals(ExitCode.OK, status.code(), status::toString);
             assertFalse(status.json().get("server").get("in_use").asBoolean());
             assertFalse(status.json().get("server").get("running").asBoolean());
             assertFalse(Files.exists(unused), "status only looks");
@@ -77,7 +78,7 @@ class EmbeddedServerBadCasesTest extends DatabaseTest {
                     "needs root and permission to mount a small tmpfs");
             try {
                 Cli.Result result = home.shell("h", "/w").run("status");
-                assertFailed(5, result, "No space left on device");
+                assertFailed(ExitCode.UNAVAILABLE, result, "No space left on device");
                 try (Stream<Path> left = Files.list(home.dir())) {
                     List<String> names = left.map(path -> path.getFileName().toString()).toList();
                     assertTrue(names.stream().noneMatch(name -> name.startsWith("postgres-") || name.startsWith("unpacking-")),

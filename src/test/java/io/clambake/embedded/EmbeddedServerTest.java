@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import io.clambake.support.EmbeddedHome;
 import java.io.IOException;
@@ -194,7 +195,7 @@ class EmbeddedServerTest {
         Files.move(control, aside);
         try {
             Cli.Result failed = beta.run("inbox");
-            assertEquals(5, failed.code(), failed::toString);
+            assertEquals(ExitCode.UNAVAILABLE, failed.code(), failed::toString);
             assertEquals(1, failed.err().lines().count(), failed.err());
             assertTrue(failed.err().contains("did not start") && failed.err().contains("pg_control"), failed.err());
         } finally {
@@ -214,7 +215,7 @@ class EmbeddedServerTest {
         Files.setOwner(data, data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(stranger));
         try {
             Cli.Result failed = alpha.run("inbox");
-            assertEquals(5, failed.code(), failed::toString);
+            assertEquals(ExitCode.UNAVAILABLE, failed.code(), failed::toString);
             assertTrue(failed.err().contains("belongs to " + stranger), failed.err());
         } finally {
             Files.setOwner(data, owner);
@@ -242,7 +243,7 @@ class EmbeddedServerTest {
     }
 
     static Cli.Result ok(Cli.Result result) {
-        assertEquals(0, result.code(), result::toString);
+        assertEquals(ExitCode.OK, result.code(), result::toString);
         return result;
     }
 }
