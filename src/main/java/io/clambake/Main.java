@@ -11,14 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         // UTF-8 whatever the locale: under LANG=C Java 17 would print every non-ASCII character as '?'.
-        int code = new CommandRunner().run(Environment.ofProcess(),
-                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
-                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), args);
+        int code = new CommandRunner()
+                .run(
+                        Environment.ofProcess(),
+                        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
+                        args);
         System.out.flush();
         // bin/clambake records a class archive from a command's run; one that migrated the schema
         // would have every later command load Flyway, so it is told to throw this recording away.

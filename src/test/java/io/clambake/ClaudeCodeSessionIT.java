@@ -34,24 +34,39 @@ class ClaudeCodeSessionIT extends DatabaseTest {
         Path peerDir = Files.createDirectories(temp.resolve("peer"));
         Path envFile = temp.resolve("claude-env");
         assertEquals(ExitCode.OK, clambake(repo, "init").code());
-        JsonNode hooks = JSON.readTree(repo.resolve(".claude/settings.json").toFile()).get("hooks");
+        JsonNode hooks =
+                JSON.readTree(repo.resolve(".claude/settings.json").toFile()).get("hooks");
         String command = hooks.at("/SessionStart/0/hooks/0/command").asText();
         for (String event : List.of("UserPromptSubmit", "PostToolUse", "SessionEnd")) {
             assertEquals(command, hooks.at("/" + event + "/0/hooks/0/command").asText(), event);
         }
         assertTrue(command.contains("clambake") && command.endsWith(" hook --project shop"), command);
-        assertEquals(ExitCode.OK, clambake(peerDir, "register", "--project", "shop").code());
+        assertEquals(
+                ExitCode.OK, clambake(peerDir, "register", "--project", "shop").code());
         String peer = clambake(peerDir, "status", "--json").json().get("me").asText();
-        assertEquals(ExitCode.OK, clambake(peerDir, "heartbeat", "--task", "reindexing search").code());
+        assertEquals(
+                ExitCode.OK,
+                clambake(peerDir, "heartbeat", "--task", "reindexing search").code());
 
         Jar.Result start = hook(command, repo, "session-start", envFile);
         String me = Files.readString(envFile).strip().replace("export CLAMBAKE_INSTANCE=", "");
         String briefing = context(start, "SessionStart");
-        assertEquals(ExitCode.OK, clambake(peerDir, "send", "--to", "@project:shop", "--type", "warning",
-                "--subject", "Rebuilding the search index").code());
+        assertEquals(
+                ExitCode.OK,
+                clambake(
+                                peerDir,
+                                "send",
+                                "--to",
+                                "@project:shop",
+                                "--type",
+                                "warning",
+                                "--subject",
+                                "Rebuilding the search index")
+                        .code());
         String reminder = context(hook(command, repo, "user-prompt-submit", envFile), "UserPromptSubmit");
         Jar.Result toolUse = hook(command, repo, "post-tool-use", envFile);
-        boolean liveBeforeEnd = clambake(repo, "status", "--json").json().get("me").asText().equals(me);
+        boolean liveBeforeEnd =
+                clambake(repo, "status", "--json").json().get("me").asText().equals(me);
         Jar.Result end = hook(command, repo, "session-end", envFile);
 
         assertTrue(briefing.contains("you are " + me + " (project shop"), briefing);
@@ -73,24 +88,34 @@ class ClaudeCodeSessionIT extends DatabaseTest {
         Map<String, String> env = env(temp.resolve("env-down"));
         env.put("CLAMBAKE_DB_URL", "postgresql://postgres@127.0.0.1:1/nowhere");
 
-        Jar.Result start = Jar.run(Jar.command("hook", "--project", "down"), repo, env,
+        Jar.Result start = Jar.run(
+                Jar.command("hook", "--project", "down"),
+                repo,
+                env,
                 payload("session-start", "it-down", repo.toString()));
-        Jar.Result tool = Jar.run(Jar.command("hook", "--project", "down"), repo, env,
+        Jar.Result tool = Jar.run(
+                Jar.command("hook", "--project", "down"),
+                repo,
+                env,
                 payload("post-tool-use", "it-down", repo.toString()));
 
         System.out.println("hook with the database down: SessionStart " + start.millis() + " ms, PostToolUse "
                 + tool.millis() + " ms");
         assertEquals(ExitCode.OK, start.code(), start::toString);
-        assertTrue(JSON.readTree(start.out()).at("/hookSpecificOutput/additionalContext").asText()
-                .contains("is unavailable: cannot use PostgreSQL at 127.0.0.1:1/nowhere"), start::toString);
+        assertTrue(
+                JSON.readTree(start.out())
+                        .at("/hookSpecificOutput/additionalContext")
+                        .asText()
+                        .contains("is unavailable: cannot use PostgreSQL at 127.0.0.1:1/nowhere"),
+                start::toString);
         assertEquals(ExitCode.OK, tool.code(), tool::toString);
         assertEquals("", tool.out());
         assertEquals(1, tool.err().lines().count(), tool::toString);
     }
 
     private Jar.Result hook(String command, Path repo, String payload, Path envFile) {
-        Jar.Result result = Jar.run(List.of("sh", "-c", command), repo, env(envFile),
-                payload(payload, "it-session", repo.toString()));
+        Jar.Result result = Jar.run(
+                List.of("sh", "-c", command), repo, env(envFile), payload(payload, "it-session", repo.toString()));
         assertEquals(ExitCode.OK, result.code(), result::toString);
         return result;
     }

@@ -54,14 +54,16 @@ class ConcurrencyTest extends DatabaseTest {
             Cli sender = shell(host, "/c/sender-" + n);
             String name = register(sender, "mail");
             for (int i = 0; i < PER_SENDER; i++) {
-                Cli.Result sent = sender.run("send", "--to", recipient, "--subject", "s" + n + "-" + i, "--body", "b" + n + "-" + i);
+                Cli.Result sent = sender.run(
+                        "send", "--to", recipient, "--subject", "s" + n + "-" + i, "--body", "b" + n + "-" + i);
                 assertEquals(ExitCode.OK, sent.code(), sent::toString);
             }
             return name;
         });
         assertEquals(SENDERS, new HashSet<>(senders).size(), "every sender got its own name: " + senders);
 
-        JsonNode inbox = recipientShell.run("inbox", "--json", "--limit", "1000").json();
+        JsonNode inbox =
+                recipientShell.run("inbox", "--json", "--limit", "1000").json();
         assertEquals(recipient, inbox.get("me").asText());
         assertEquals(TOTAL, inbox.get("unread").asLong());
         assertEquals(0, inbox.get("more").asLong());
@@ -111,13 +113,21 @@ class ConcurrencyTest extends DatabaseTest {
         assertEquals(TOTAL, readIds.size(), "messages handed out in all (a duplicate would make this larger)");
         assertEquals(ids, new HashSet<>(readIds), "exactly the inbox's messages, none twice");
 
-        JsonNode after = recipientShell.run("inbox", "--json", "--limit", "1000").json();
+        JsonNode after =
+                recipientShell.run("inbox", "--json", "--limit", "1000").json();
         assertEquals(0, after.get("unread").asLong());
         assertEquals(0, after.get("messages").size());
-        assertEquals(TOTAL, count("SELECT count(*) FROM message_reads WHERE reader_id = (SELECT id FROM instances WHERE name = ?)",
-                recipient));
-        assertEquals(TOTAL, count("SELECT count(DISTINCT message_id) FROM message_reads WHERE reader_id = "
-                + "(SELECT id FROM instances WHERE name = ?)", recipient));
+        assertEquals(
+                TOTAL,
+                count(
+                        "SELECT count(*) FROM message_reads WHERE reader_id = (SELECT id FROM instances WHERE name = ?)",
+                        recipient));
+        assertEquals(
+                TOTAL,
+                count(
+                        "SELECT count(DISTINCT message_id) FROM message_reads WHERE reader_id = "
+                                + "(SELECT id FROM instances WHERE name = ?)",
+                        recipient));
     }
 
     @Test
@@ -165,12 +175,14 @@ class ConcurrencyTest extends DatabaseTest {
             assertEquals(ExitCode.OK, r.code(), r::toString);
             assertEquals(id, r.json().get("message").get("id").asLong());
         }
-        long first = results.stream().filter(r -> r.json().get("first_read").asBoolean()).count();
+        long first = results.stream()
+                .filter(r -> r.json().get("first_read").asBoolean())
+                .count();
         assertEquals(1, first, "exactly one racing read is the first: " + results);
 
         List<OffsetDateTime> marks = new ArrayList<>();
         try (Connection c = db.connect("clambake");
-             PreparedStatement ps = c.prepareStatement("SELECT read_at FROM message_reads WHERE message_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT read_at FROM message_reads WHERE message_id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -193,7 +205,8 @@ class ConcurrencyTest extends DatabaseTest {
      */
     private void awaitWaitingOrFinished(int n, CountDownLatch finished) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (Connection c = db.connect("clambake"); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = db.connect("clambake");
+                PreparedStatement ps = c.prepareStatement("""
                 SELECT count(*) FROM pg_stat_activity
                  WHERE datname = current_database() AND application_name = 'clambake' AND wait_event_type = 'Lock'
                 """)) {
@@ -226,7 +239,8 @@ class ConcurrencyTest extends DatabaseTest {
         Cli idle = shell(host, "/c/idle");
         String idleName = register(idle, "bcast");
 
-        Cli.Result sent = sender.run("send", "--to", "@all", "--type", "warning", "--subject", "Restarting Docker", "--json");
+        Cli.Result sent =
+                sender.run("send", "--to", "@all", "--type", "warning", "--subject", "Restarting Docker", "--json");
         assertEquals(ExitCode.OK, sent.code(), sent::toString);
         long id = sent.json().get("message").get("id").asLong();
 
@@ -256,13 +270,27 @@ class ConcurrencyTest extends DatabaseTest {
         for (Cli.Result r : results) {
             assertEquals(ExitCode.OK, r.code(), r::toString);
         }
-        Set<String> names = results.stream().map(r -> r.out().lines().findFirst().orElseThrow()).collect(Collectors.toSet());
+        Set<String> names = results.stream()
+                .map(r -> r.out().lines().findFirst().orElseThrow())
+                .collect(Collectors.toSet());
         assertEquals(1, names.size(), "one name for one host+dir+project: " + names);
-        long created = results.stream().filter(r -> r.out().lines().skip(1).findFirst().orElse("").startsWith("registered:")).count();
+        long created = results.stream()
+                .filter(r -> r.out().lines().skip(1).findFirst().orElse("").startsWith("registered:"))
+                .count();
         assertEquals(1, created, "one registration creates the instance, the others revive it: " + results);
-        assertEquals(1, count("SELECT count(*) FROM instances WHERE host = ? AND dir = ? AND project = 'demo'", host, "/c/reg/same"));
-        assertEquals(1, count("SELECT count(*) FROM instances WHERE host = ? AND dir = ? AND project = 'demo' AND name = ?",
-                host, "/c/reg/same", names.iterator().next()));
+        assertEquals(
+                1,
+                count(
+                        "SELECT count(*) FROM instances WHERE host = ? AND dir = ? AND project = 'demo'",
+                        host,
+                        "/c/reg/same"));
+        assertEquals(
+                1,
+                count(
+                        "SELECT count(*) FROM instances WHERE host = ? AND dir = ? AND project = 'demo' AND name = ?",
+                        host,
+                        "/c/reg/same",
+                        names.iterator().next()));
 
         List<String> many = inParallel(30, n -> {
             Cli.Result r = shell(host, "/c/reg/dir-" + n).run("register", "--project", "demo");
@@ -270,7 +298,9 @@ class ConcurrencyTest extends DatabaseTest {
             return r.out().lines().findFirst().orElseThrow();
         });
         assertEquals(30, new TreeSet<>(many).size(), "30 directories, 30 names: " + many);
-        assertEquals(30, count("SELECT count(DISTINCT name) FROM instances WHERE host = ? AND dir LIKE '/c/reg/dir-%'", host));
+        assertEquals(
+                30,
+                count("SELECT count(DISTINCT name) FROM instances WHERE host = ? AND dir LIKE '/c/reg/dir-%'", host));
         assertEquals(31, count("SELECT count(*) FROM instances WHERE host = ?", host));
     }
 
@@ -291,15 +321,19 @@ class ConcurrencyTest extends DatabaseTest {
         int total = sent * 10;
         inParallel(senders.size(), n -> {
             for (int i = n; i < sent; i += senders.size()) {
-                Cli.Result r = senders.get(n).run("send", "--to", recipient, "--subject", "old " + i, "--body", "body " + i);
+                Cli.Result r =
+                        senders.get(n).run("send", "--to", recipient, "--subject", "old " + i, "--body", "body " + i);
                 assertEquals(ExitCode.OK, r.code(), r::toString);
             }
             return null;
         });
-        assertEquals(sent, count("SELECT count(*) FROM messages WHERE recipient_id = (SELECT id FROM instances WHERE name = ?)",
-                recipient));
+        assertEquals(
+                sent,
+                count(
+                        "SELECT count(*) FROM messages WHERE recipient_id = (SELECT id FROM instances WHERE name = ?)",
+                        recipient));
         try (Connection c = db.connect("clambake");
-             PreparedStatement ps = c.prepareStatement("""
+                PreparedStatement ps = c.prepareStatement("""
                      INSERT INTO messages (sender_id, audience, recipient_id, project, type, subject, body, expires_at)
                      SELECT sender_id, audience, recipient_id, project, type, subject || ' copy ' || g, body, expires_at
                        FROM messages, generate_series(1, 9) AS g
@@ -315,14 +349,18 @@ class ConcurrencyTest extends DatabaseTest {
 
         int expired;
         try (Connection c = db.connect("clambake");
-             PreparedStatement ps = c.prepareStatement("UPDATE messages SET expires_at = now() - interval '1 second' "
-                     + "WHERE recipient_id = (SELECT id FROM instances WHERE name = ?) AND id <> ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("UPDATE messages SET expires_at = now() - interval '1 second' "
+                                + "WHERE recipient_id = (SELECT id FROM instances WHERE name = ?) AND id <> ?")) {
             ps.setString(1, recipient);
             ps.setLong(2, keptId);
             expired = ps.executeUpdate();
         }
         assertEquals(total, expired);
-        assertEquals(total, count("SELECT count(*) FROM messages WHERE expires_at <= now()"), "no other test expires messages");
+        assertEquals(
+                total,
+                count("SELECT count(*) FROM messages WHERE expires_at <= now()"),
+                "no other test expires messages");
 
         List<Cli.Result> results = inParallel(6, n -> senders.get(n).run("cleanup", "--json"));
         long sum = 0;
@@ -333,8 +371,11 @@ class ConcurrencyTest extends DatabaseTest {
         }
         assertEquals(total, sum, "every expired message deleted by exactly one cleanup: " + results);
         assertEquals(0, count("SELECT count(*) FROM messages WHERE expires_at <= now()"));
-        assertEquals(1, count("SELECT count(*) FROM messages WHERE recipient_id = (SELECT id FROM instances WHERE name = ?)",
-                recipient));
+        assertEquals(
+                1,
+                count(
+                        "SELECT count(*) FROM messages WHERE recipient_id = (SELECT id FROM instances WHERE name = ?)",
+                        recipient));
         JsonNode inbox = recipientShell.run("inbox", "--json").json();
         assertEquals(1, inbox.get("unread").asLong());
         assertEquals(keptId, inbox.get("messages").get(0).get("id").asLong());
@@ -349,19 +390,26 @@ class ConcurrencyTest extends DatabaseTest {
             assertEquals(ExitCode.OK, r.code(), r::toString);
             assertEquals(0, r.json().get("instances").size(), r::toString);
         }
-        assertEquals(1, count("SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE version = '1' AND success"));
+        assertEquals(
+                1, count("SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE version = '1' AND success"));
         assertEquals(0, count("SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE NOT success"));
-        assertEquals(1, count("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'messages'",
-                schema));
-        assertEquals(count("SELECT count(DISTINCT version) FROM " + schema + ".flyway_schema_history"),
+        assertEquals(
+                1,
+                count(
+                        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'messages'",
+                        schema));
+        assertEquals(
+                count("SELECT count(DISTINCT version) FROM " + schema + ".flyway_schema_history"),
                 count("SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE version IS NOT NULL"),
                 "each migration applied once");
-        assertEquals(SchemaMigrator.LATEST_VERSION,
+        assertEquals(
+                SchemaMigrator.LATEST_VERSION,
                 count("SELECT max(version::int) FROM " + schema + ".flyway_schema_history"));
         // And the schema is in use: a session registered there is not seen in the default schema.
         String name = register(fresh, "fresh");
         assertEquals(1, count("SELECT count(*) FROM " + schema + ".instances WHERE name = ?", name));
-        JsonNode elsewhere = shell("conc-fresh", "/c/fresh").run("status", "--json").json();
+        JsonNode elsewhere =
+                shell("conc-fresh", "/c/fresh").run("status", "--json").json();
         for (JsonNode i : elsewhere.get("instances")) {
             assertFalse(name.equals(i.get("name").asText()), elsewhere::toString);
         }
@@ -369,7 +417,7 @@ class ConcurrencyTest extends DatabaseTest {
 
     /** Runs {@code task(0..threads-1)} on that many threads released at once; rethrows the first failure. */
     private static <T> List<T> inParallel(int threads, IntFunction<T> task) throws Exception {
-        return inParallel(threads, task, finished -> { });
+        return inParallel(threads, task, finished -> {});
     }
 
     /**

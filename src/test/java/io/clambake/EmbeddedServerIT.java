@@ -29,6 +29,7 @@ class EmbeddedServerIT {
 
     @TempDir
     Path home;
+
     private EmbeddedHome state;
 
     @BeforeEach
@@ -54,15 +55,25 @@ class EmbeddedServerIT {
             pids.add(server.get("pid").asLong());
         }
         assertEquals(1, pids.stream().distinct().count(), pids::toString);
-        assertEquals(1, ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-                .map(line -> line.contains(state.dir().resolve("data").toString())).orElse(false)).count());
+        assertEquals(
+                1,
+                ProcessHandle.allProcesses()
+                        .filter(p -> p.info()
+                                .commandLine()
+                                .map(line -> line.contains(
+                                        state.dir().resolve("data").toString()))
+                                .orElse(false))
+                        .count());
     }
 
     @Test
     void readmeFirstCommandThenASecondShellThenARestart() throws Exception {
         Path alpha = Files.createDirectories(home.resolve("alpha"));
         Path beta = Files.createDirectories(home.resolve("beta"));
-        String name = finish(start(alpha, "register", "--project", "demo")).lines().findFirst().orElseThrow();
+        String name = finish(start(alpha, "register", "--project", "demo"))
+                .lines()
+                .findFirst()
+                .orElseThrow();
 
         assertTrue(finish(start(beta, "status")).contains(name));
         finish(start(beta, "register", "--project", "demo"));
@@ -73,10 +84,11 @@ class EmbeddedServerIT {
     }
 
     private Process start(Path cwd, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("CLAMBAKE_") || key.startsWith("XDG_") || key.startsWith("PG"));
         env.putAll(state.variables());

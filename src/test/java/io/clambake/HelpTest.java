@@ -14,8 +14,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"register", "heartbeat", "status", "send", "inbox", "read", "remember", "recall",
-        "update-memory", "log", "deregister", "cleanup", "server", "hook", "init", "mcp"})
+    @ValueSource(
+            strings = {
+                "register",
+                "heartbeat",
+                "status",
+                "send",
+                "inbox",
+                "read",
+                "remember",
+                "recall",
+                "update-memory",
+                "log",
+                "deregister",
+                "cleanup",
+                "server",
+                "hook",
+                "init",
+                "mcp"
+            })
     void everyVerbHasHelp(String verb) {
         Cli.Result result = new Cli(Map.of(), Path.of("/")).run(verb, "--help");
         assertEquals(ExitCode.OK, result.code(), result::toString);

@@ -38,8 +38,12 @@ class HookPlanTest extends DatabaseTest {
         try (Connection c = db.connect("clambake")) {
             HotQueryPlans.seedTenthSize(c);
             Instance reader = new InstanceDao(c).findByName("bench-00001").orElseThrow();
-            new AgentSessionDao(c).attach(new AgentSessionDao.Request("plan-session", reader.host(), reader.dir(),
-                    reader.project(), null, null), false, new NameGenerator(new SecureRandom()));
+            new AgentSessionDao(c)
+                    .attach(
+                            new AgentSessionDao.Request(
+                                    "plan-session", reader.host(), reader.dir(), reader.project(), null, null),
+                            false,
+                            new NameGenerator(new SecureRandom()));
             ExplainingConnection explaining = new ExplainingConnection(c);
             Connection x = explaining.connection();
             List<MemoryStatus> active = List.of(MemoryStatus.ACTIVE);
@@ -52,11 +56,14 @@ class HookPlanTest extends DatabaseTest {
             new MemoryDao(x).recall(new MemoryDao.Query(MemoryScope.PROJECT, reader.project(), null, null, active, 5));
             new MemoryDao(x).recall(new MemoryDao.Query(MemoryScope.GLOBAL, null, null, null, active, 3));
 
-            assertTrue(explaining.plans().size() >= 7, "every call ran: " + explaining.plans().size());
+            assertTrue(
+                    explaining.plans().size() >= 7,
+                    "every call ran: " + explaining.plans().size());
             for (ExplainingConnection.Plan plan : explaining.plans()) {
                 for (String table : HotQueryPlans.BIG_TABLES) {
-                    assertFalse(plan.seqScans(table), () -> "scans " + table + " sequentially:\n" + plan.sql() + "\n"
-                            + plan.plan());
+                    assertFalse(
+                            plan.seqScans(table),
+                            () -> "scans " + table + " sequentially:\n" + plan.sql() + "\n" + plan.plan());
                 }
             }
         }

@@ -3,7 +3,6 @@ package io.clambake;
 import static io.clambake.support.HookPayloads.payload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,11 +34,24 @@ class HookTest extends DatabaseTest {
     void sessionStartRegistersPersistsTheNameAndBriefs() throws Exception {
         Cli other = shell("h1", "/work/s1/other");
         String peer = register(other, "demo");
-        assertEquals(ExitCode.OK, other.run("heartbeat", "--task", "migrating orders").code());
-        assertEquals(ExitCode.OK, other.run("send", "--to", "@all", "--type", "blocker", "--subject",
-                "Editing docker-compose").code());
-        assertEquals(ExitCode.OK, other.run("remember", "--type", "gotcha", "--title", "Orders lock",
-                "--content", "ALTER on orders takes an exclusive lock").code());
+        assertEquals(
+                ExitCode.OK,
+                other.run("heartbeat", "--task", "migrating orders").code());
+        assertEquals(
+                ExitCode.OK,
+                other.run("send", "--to", "@all", "--type", "blocker", "--subject", "Editing docker-compose")
+                        .code());
+        assertEquals(
+                ExitCode.OK,
+                other.run(
+                                "remember",
+                                "--type",
+                                "gotcha",
+                                "--title",
+                                "Orders lock",
+                                "--content",
+                                "ALTER on orders takes an exclusive lock")
+                        .code());
         Path envFile = temp.resolve("env");
         Cli claude = shell("h1", "/work/s1/alpha").with("CLAUDE_ENV_FILE", envFile.toString());
 
@@ -52,7 +64,8 @@ class HookTest extends DatabaseTest {
         String context = output.get("additionalContext").asText();
         String me = nameOf(claude);
         assertEquals("export CLAMBAKE_INSTANCE=" + me + "\n", Files.readString(envFile));
-        assertTrue(context.startsWith("Clambake (coordination between agent sessions): you are " + me + " (project demo"),
+        assertTrue(
+                context.startsWith("Clambake (coordination between agent sessions): you are " + me + " (project demo"),
                 context);
         assertTrue(context.contains(peer + " demo h1 /work/s1/other seen just now: migrating orders"), context);
         assertTrue(context.contains("Open blockers:\n- #"), context);
@@ -67,33 +80,61 @@ class HookTest extends DatabaseTest {
         for (int i = 0; i < 10; i++) {
             Cli peer = shell("h12", "/work/s12/peer-" + i + "-" + "d".repeat(30));
             register(peer, "wide");
-            assertEquals(ExitCode.OK, peer.run("heartbeat", "--task", "task " + i + " " + longText).code());
+            assertEquals(
+                    ExitCode.OK,
+                    peer.run("heartbeat", "--task", "task " + i + " " + longText)
+                            .code());
         }
         Cli sender = shell("h12", "/work/s12/peer-0-" + "d".repeat(30));
         for (int i = 0; i < 7; i++) {
             send(sender, "@project:wide", "blocker", "blocker " + i + " " + "s".repeat(150));
-            assertEquals(ExitCode.OK, sender.run("remember", "--type", "gotcha",
-                    "--title", "memory " + i + " " + "t".repeat(150), "--content", longText).code());
+            assertEquals(
+                    ExitCode.OK,
+                    sender.run(
+                                    "remember",
+                                    "--type",
+                                    "gotcha",
+                                    "--title",
+                                    "memory " + i + " " + "t".repeat(150),
+                                    "--content",
+                                    longText)
+                            .code());
         }
         for (int i = 0; i < 4; i++) {
-            assertEquals(ExitCode.OK, sender.run("remember", "--global", "--type", "lesson", "--title", "lesson " + i,
-                    "--content", longText).code());
+            assertEquals(
+                    ExitCode.OK,
+                    sender.run(
+                                    "remember",
+                                    "--global",
+                                    "--type",
+                                    "lesson",
+                                    "--title",
+                                    "lesson " + i,
+                                    "--content",
+                                    longText)
+                            .code());
         }
         Cli claude = shell("h12", "/work/s12/alpha");
         String start = payload("session-start", "s12", "/work/s12/alpha");
-        assertEquals(ExitCode.OK, claude.runWithStdin(start, "hook", "--project", "wide").code());
+        assertEquals(
+                ExitCode.OK,
+                claude.runWithStdin(start, "hook", "--project", "wide").code());
         for (int i = 0; i < 10; i++) {
             send(sender, nameOf(claude), "warning", "warning " + i + " " + "w".repeat(150));
         }
 
-        String briefing = context(claude.runWithStdin(payload("session-start-compact", "s12", "/work/s12/alpha"),
-                "hook", "--project", "wide"));
+        String briefing = context(claude.runWithStdin(
+                payload("session-start-compact", "s12", "/work/s12/alpha"), "hook", "--project", "wide"));
 
         System.out.println("a briefing with every list at its cap: " + briefing.length() + " characters");
         assertTrue(briefing.length() < 6_000, briefing.length() + " characters:\n" + briefing);
-        assertTrue(Pattern.compile("^\\+\\d+ more \\(clambake status\\)$", Pattern.MULTILINE).matcher(briefing).find(),
+        assertTrue(
+                Pattern.compile("^\\+\\d+ more \\(clambake status\\)$", Pattern.MULTILINE)
+                        .matcher(briefing)
+                        .find(),
                 briefing);
-        assertTrue(briefing.contains("Unread messages, urgent first") && briefing.contains("+2 more (clambake inbox)"),
+        assertTrue(
+                briefing.contains("Unread messages, urgent first") && briefing.contains("+2 more (clambake inbox)"),
                 briefing);
         assertTrue(briefing.contains("+2 more (clambake recall)"), briefing);
         assertTrue(briefing.lines().allMatch(line -> line.length() <= 400), briefing);
@@ -106,10 +147,15 @@ class HookTest extends DatabaseTest {
         Path envFile = temp.resolve("env");
         Cli claude = shell("h2", "/work/s2/alpha").with("CLAUDE_ENV_FILE", envFile.toString());
         String me = startSession(claude, "s2", "/work/s2/alpha");
-        assertEquals(ExitCode.OK, claude.run("heartbeat", "--task", "rewriting the parser").code());
-        assertEquals(ExitCode.OK, other.run("send", "--to", me, "--subject", "Parser owner", "--body", "ping me first")
-                .code());
-        assertTrue(context(hook(claude, "user-prompt-submit", "s2", "/work/s2/alpha")).contains("Parser owner"));
+        assertEquals(
+                ExitCode.OK,
+                claude.run("heartbeat", "--task", "rewriting the parser").code());
+        assertEquals(
+                ExitCode.OK,
+                other.run("send", "--to", me, "--subject", "Parser owner", "--body", "ping me first")
+                        .code());
+        assertTrue(context(hook(claude, "user-prompt-submit", "s2", "/work/s2/alpha"))
+                .contains("Parser owner"));
         JsonNode before = claude.run("status", "--json").json().get("instances");
 
         String compacted = context(hook(claude, "session-start-compact", "s2", "/work/s2/alpha"));
@@ -210,7 +256,8 @@ class HookTest extends DatabaseTest {
         try {
             List<Future<Cli.Result>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                results.add(pool.submit(() -> hook(claude, "post-tool-use", "s6", "/work/s6/alpha", "--tool-interval", "0s")));
+                results.add(pool.submit(
+                        () -> hook(claude, "post-tool-use", "s6", "/work/s6/alpha", "--tool-interval", "0s")));
             }
             for (Future<Cli.Result> result : results) {
                 Cli.Result r = result.get();
@@ -276,14 +323,16 @@ class HookTest extends DatabaseTest {
         Files.createDirectories(repo.resolve("src/main"));
         Cli claude = shell("h9", repo.resolve("src/main").toString());
 
-        Cli.Result start = claude.runWithStdin(payload("session-start", "s9", repo.resolve("src/main").toString()), "hook");
+        Cli.Result start = claude.runWithStdin(
+                payload("session-start", "s9", repo.resolve("src/main").toString()), "hook");
 
         assertTrue(context(start).contains("(project shop-service,"), start::toString);
     }
 
     @Test
     void aDatabaseThatIsDownCostsOneLineAndNeverFailsTheSession() {
-        Cli down = Cli.shell(db, "h10", "/work/s10/alpha").with("CLAMBAKE_DB_URL", "postgresql://postgres@127.0.0.1:1/nowhere");
+        Cli down = Cli.shell(db, "h10", "/work/s10/alpha")
+                .with("CLAMBAKE_DB_URL", "postgresql://postgres@127.0.0.1:1/nowhere");
 
         Cli.Result start = hook(down, "session-start", "s10", "/work/s10/alpha");
         Cli.Result prompt = hook(down, "user-prompt-submit", "s10", "/work/s10/alpha");
@@ -321,7 +370,8 @@ class HookTest extends DatabaseTest {
         Cli.Result garbage = claude.runWithStdin("this is not json", "hook");
         Cli.Result noSession = claude.runWithStdin("{\"hook_event_name\": \"UserPromptSubmit\"}", "hook");
 
-        assertEquals(List.of(ExitCode.OK, ExitCode.OK, ExitCode.OK),
+        assertEquals(
+                List.of(ExitCode.OK, ExitCode.OK, ExitCode.OK),
                 List.of(preToolUse.code(), garbage.code(), noSession.code()));
         assertEquals("", preToolUse.out() + garbage.out() + noSession.out());
         assertTrue(garbage.err().startsWith("clambake hook: unreadable hook input"), garbage.err());

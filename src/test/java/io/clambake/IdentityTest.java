@@ -36,7 +36,8 @@ class IdentityTest extends DatabaseTest {
         assertEquals(xName, me(x.with("CLAMBAKE_INSTANCE", "")), "an empty variable is no variable");
 
         // The resolved identity is the one that acts: a message sent as y comes from y.
-        Cli.Result sent = x.with("CLAMBAKE_INSTANCE", yName).run("send", "--to", zName, "--subject", "from y", "--json");
+        Cli.Result sent =
+                x.with("CLAMBAKE_INSTANCE", yName).run("send", "--to", zName, "--subject", "from y", "--json");
         assertEquals(ExitCode.OK, sent.code(), sent::toString);
         assertEquals(yName, sent.json().get("message").get("from").asText());
         JsonNode inbox = z.run("inbox", "--json").json();
@@ -45,7 +46,9 @@ class IdentityTest extends DatabaseTest {
         // An unregistered shell can act through --as too.
         Cli nowhere = shell("id-order", "/elsewhere");
         assertEquals(ExitCode.NOT_REGISTERED, nowhere.run("inbox").code());
-        assertEquals(zName, nowhere.run("inbox", "--as", zName, "--json").json().get("me").asText());
+        assertEquals(
+                zName,
+                nowhere.run("inbox", "--as", zName, "--json").json().get("me").asText());
     }
 
     @Test
@@ -85,7 +88,9 @@ class IdentityTest extends DatabaseTest {
         JsonNode status = one.run("status", "--project", "dirs", "--json").json();
         assertEquals(2, status.get("instances").size());
         for (JsonNode i : status.get("instances")) {
-            assertEquals(i.get("name").asText().equals(first) ? "task one" : "task two", i.get("task").asText());
+            assertEquals(
+                    i.get("name").asText().equals(first) ? "task one" : "task two",
+                    i.get("task").asText());
         }
     }
 
@@ -105,7 +110,9 @@ class IdentityTest extends DatabaseTest {
         assertEquals(aName, me(here));
         assertEquals(bName, me(there));
 
-        assertEquals(ExitCode.OK, here.run("send", "--to", bName, "--subject", "across hosts").code());
+        assertEquals(
+                ExitCode.OK,
+                here.run("send", "--to", bName, "--subject", "across hosts").code());
         assertEquals(1, there.run("inbox", "--json").json().get("unread").asInt());
         assertEquals(0, here.run("inbox", "--json").json().get("unread").asInt());
     }
@@ -122,17 +129,23 @@ class IdentityTest extends DatabaseTest {
         assertTrue(unknown.err().contains("no-such-instance"), unknown.err());
         Cli.Result unknownEnv = x.with("CLAMBAKE_INSTANCE", "no-such-instance").run("status");
         assertEquals(ExitCode.NOT_FOUND, unknownEnv.code(), unknownEnv::toString);
-        assertEquals(ExitCode.NOT_FOUND, x.with("CLAMBAKE_INSTANCE", "no-such-instance").run("recall").code());
+        assertEquals(
+                ExitCode.NOT_FOUND,
+                x.with("CLAMBAKE_INSTANCE", "no-such-instance").run("recall").code());
 
         assertEquals(ExitCode.OK, y.run("deregister").code());
         Cli.Result departed = x.with("CLAMBAKE_INSTANCE", yName).run("inbox");
         assertEquals(ExitCode.NOT_REGISTERED, departed.code(), departed::toString);
         assertTrue(departed.err().contains(yName) && departed.err().contains("register"), departed.err());
-        assertEquals(ExitCode.NOT_REGISTERED, x.run("send", "--as", yName, "--to", xName, "--subject", "ghost").code());
+        assertEquals(
+                ExitCode.NOT_REGISTERED,
+                x.run("send", "--as", yName, "--to", xName, "--subject", "ghost")
+                        .code());
         assertEquals(0, x.run("inbox", "--json").json().get("unread").asInt());
         assertEquals(ExitCode.NOT_REGISTERED, y.run("heartbeat").code());
         // Verbs anyone may run still work, as nobody.
-        JsonNode status = x.with("CLAMBAKE_INSTANCE", yName).run("status", "--json").json();
+        JsonNode status =
+                x.with("CLAMBAKE_INSTANCE", yName).run("status", "--json").json();
         assertTrue(status.get("me").isNull(), status.toString());
     }
 
@@ -154,7 +167,9 @@ class IdentityTest extends DatabaseTest {
             Cli.Result r = x.run(verb.toArray(String[]::new));
             assertEquals(ExitCode.OK, r.code(), r::toString);
             OffsetDateTime after = lastSeen(name);
-            assertTrue(Duration.between(before, after).toMinutes() >= 119, verb + " moved last_seen from " + before + " to " + after);
+            assertTrue(
+                    Duration.between(before, after).toMinutes() >= 119,
+                    verb + " moved last_seen from " + before + " to " + after);
         }
         // Through --as and CLAMBAKE_INSTANCE as well.
         setLastSeenHoursAgo(name, 2);
@@ -162,7 +177,8 @@ class IdentityTest extends DatabaseTest {
         assertEquals(ExitCode.OK, other.run("status", "--as", name).code());
         assertTrue(lastSeen(name).isAfter(before.plusMinutes(119)));
         setLastSeenHoursAgo(name, 2);
-        assertEquals(ExitCode.OK, other.with("CLAMBAKE_INSTANCE", name).run("recall").code());
+        assertEquals(
+                ExitCode.OK, other.with("CLAMBAKE_INSTANCE", name).run("recall").code());
         assertTrue(lastSeen(name).isAfter(before.plusMinutes(119)));
 
         // Someone else's command does not refresh it.
@@ -185,7 +201,7 @@ class IdentityTest extends DatabaseTest {
 
     private OffsetDateTime lastSeen(String name) throws SQLException {
         try (Connection c = db.connect("clambake");
-             PreparedStatement ps = c.prepareStatement("SELECT last_seen FROM instances WHERE name = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT last_seen FROM instances WHERE name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next());

@@ -32,7 +32,8 @@ class InitTest {
     @Test
     void thisRepositorysClaudeMdCarriesTheSectionInitWrites() throws IOException {
         String claudeMd = Files.readString(Path.of("CLAUDE.md"));
-        assertTrue(claudeMd.contains(ClaudeCodeFiles.section()),
+        assertTrue(
+                claudeMd.contains(ClaudeCodeFiles.section()),
                 "CLAUDE.md's Clambake section must be the text of src/main/resources/io/clambake/claude/protocol.md");
     }
 
@@ -62,7 +63,9 @@ class InitTest {
         assertTrue(claudeMd.endsWith("<!-- clambake:end -->\n"), claudeMd);
         JsonNode settings = JSON.readTree(afterFirst.get(".claude/settings.json"));
         assertEquals("Bash(npm test)", settings.at("/permissions/allow/0").asText());
-        assertEquals("prettier --write", settings.at("/hooks/PostToolUse/0/hooks/0/command").asText());
+        assertEquals(
+                "prettier --write",
+                settings.at("/hooks/PostToolUse/0/hooks/0/command").asText());
         for (String event : List.of("SessionStart", "UserPromptSubmit", "PostToolUse", "SessionEnd")) {
             assertEquals(List.of(HOOK), ourCommands(settings, event), event);
         }
@@ -70,13 +73,16 @@ class InitTest {
         JsonNode server = JSON.readTree(afterFirst.get(".mcp.json")).at("/mcpServers/clambake");
         assertEquals("stdio", server.get("type").asText());
         assertEquals("/opt/java/bin/java", server.get("command").asText());
-        assertEquals(List.of("-jar", "/opt/clambake/clambake.jar", "mcp", "--project", "shop"), strings(server.get("args")));
+        assertEquals(
+                List.of("-jar", "/opt/clambake/clambake.jar", "mcp", "--project", "shop"), strings(server.get("args")));
     }
 
     @Test
     void updatesItsOwnEntriesInPlaceAndLeavesOthersAlone() throws Exception {
         Path repo = repository("shop");
-        Files.writeString(repo.resolve("CLAUDE.md"), "intro\n\n<!-- clambake:begin -->\nold text\n<!-- clambake:end -->\n\nmore of mine\n");
+        Files.writeString(
+                repo.resolve("CLAUDE.md"),
+                "intro\n\n<!-- clambake:begin -->\nold text\n<!-- clambake:end -->\n\nmore of mine\n");
         Files.writeString(repo.resolve(".claude/settings.json"), """
                 {"hooks": {"SessionStart": [{"hooks": [
                     {"type": "command", "command": "echo hello"},
@@ -95,15 +101,18 @@ class InitTest {
         assertTrue(claudeMd.startsWith("intro\n\n<!-- clambake:begin -->\n## Coordination"), claudeMd);
         assertTrue(claudeMd.endsWith("<!-- clambake:end -->\n\nmore of mine\n"), claudeMd);
         assertFalse(claudeMd.contains("old text"), claudeMd);
-        JsonNode sessionStart = JSON.readTree(repo.resolve(".claude/settings.json").toFile()).at("/hooks/SessionStart");
+        JsonNode sessionStart =
+                JSON.readTree(repo.resolve(".claude/settings.json").toFile()).at("/hooks/SessionStart");
         assertEquals(1, sessionStart.size());
         assertEquals("echo hello", sessionStart.at("/0/hooks/0/command").asText());
         assertEquals(HOOK, sessionStart.at("/0/hooks/1/command").asText());
         assertEquals(10, sessionStart.at("/0/hooks/1/timeout").asInt());
         JsonNode servers = JSON.readTree(repo.resolve(".mcp.json").toFile()).get("mcpServers");
         assertEquals("gh-mcp", servers.at("/github/command").asText());
-        assertEquals("team", servers.at("/clambake/env/CLAMBAKE_SCHEMA").asText(), "the user's env for the server stays");
-        assertEquals("/opt/clambake/clambake.jar", servers.at("/clambake/args/1").asText());
+        assertEquals(
+                "team", servers.at("/clambake/env/CLAMBAKE_SCHEMA").asText(), "the user's env for the server stays");
+        assertEquals(
+                "/opt/clambake/clambake.jar", servers.at("/clambake/args/1").asText());
     }
 
     @Test
@@ -119,8 +128,11 @@ class InitTest {
         assertTrue(dry.out().contains("\n+<!-- clambake:begin -->\n"), dry.out());
         assertTrue(dry.out().contains("--- /dev/null\n+++ b/.mcp.json\n@@ -0,0 +1,"), dry.out());
         assertTrue(dry.out().contains("+            \"command\": \"" + HOOK + "\","), dry.out());
-        assertTrue(dry.out().endsWith("would be updated: CLAUDE.md\nwould be created: .claude/settings.json\n"
-                + "would be created: .mcp.json\n"), dry.out());
+        assertTrue(
+                dry.out()
+                        .endsWith("would be updated: CLAUDE.md\nwould be created: .claude/settings.json\n"
+                                + "would be created: .mcp.json\n"),
+                dry.out());
     }
 
     @Test
@@ -141,7 +153,9 @@ class InitTest {
         JsonNode userConfig = JSON.readTree(home.resolve(".claude.json").toFile());
         assertEquals(7, userConfig.get("numStartups").asInt());
         assertTrue(userConfig.at("/projects/~1home~1me~1shop/allowedTools").isArray());
-        assertEquals(List.of("-jar", "/opt/clambake/clambake.jar", "mcp"), strings(userConfig.at("/mcpServers/clambake/args")));
+        assertEquals(
+                List.of("-jar", "/opt/clambake/clambake.jar", "mcp"),
+                strings(userConfig.at("/mcpServers/clambake/args")));
         assertEquals(ExitCode.OK, again.code(), again::toString);
         for (JsonNode file : again.json().get("files")) {
             assertEquals("unchanged", file.get("action").asText(), file.toString());

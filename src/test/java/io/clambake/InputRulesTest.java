@@ -48,12 +48,19 @@ class InputRulesTest extends DatabaseTest {
         bad.add(new String[] {"send", "--to", beta});
         for (String[] args : bad) {
             Cli.Result r = a.run(args);
-            assertEquals(ExitCode.USAGE, r.code(), () -> String.join(" ", args).substring(0, Math.min(80, String.join(" ", args).length())) + ": " + r);
+            assertEquals(
+                    ExitCode.USAGE,
+                    r.code(),
+                    () -> String.join(" ", args)
+                                    .substring(
+                                            0,
+                                            Math.min(80, String.join(" ", args).length())) + ": " + r);
             assertTrue(r.err().startsWith("clambake send: "), r.err());
             JsonNode error = a.run(withJson(args)).json().get("error");
             assertEquals(ExitCode.USAGE, error.get("exit_code").asInt());
         }
-        Cli.Result fromStdin = a.runWithStdin("b".repeat(65_537), "send", "--to", beta, "--subject", "ok", "--body", "-");
+        Cli.Result fromStdin =
+                a.runWithStdin("b".repeat(65_537), "send", "--to", beta, "--subject", "ok", "--body", "-");
         assertEquals(ExitCode.USAGE, fromStdin.code(), fromStdin::toString);
         assertEquals(messages, count("SELECT count(*) FROM messages"));
         assertEquals(log, count("SELECT count(*) FROM action_log"));

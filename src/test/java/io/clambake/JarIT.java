@@ -36,10 +36,23 @@ import org.junit.jupiter.api.Test;
  */
 class JarIT extends DatabaseTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static final String HOST = "jar-it-host";
-    private static final String[] VERBS = {"register", "heartbeat", "status", "send", "inbox", "read", "remember",
-        "recall", "update-memory", "log", "deregister", "cleanup"};
+    private static final String[] VERBS = {
+        "register",
+        "heartbeat",
+        "status",
+        "send",
+        "inbox",
+        "read",
+        "remember",
+        "recall",
+        "update-memory",
+        "log",
+        "deregister",
+        "cleanup"
+    };
 
     private Path jar;
     private Path root;
@@ -49,7 +62,9 @@ class JarIT extends DatabaseTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        jar = Path.of(System.getProperty("basedir", ".")).resolve("target/clambake.jar").toAbsolutePath();
+        jar = Path.of(System.getProperty("basedir", "."))
+                .resolve("target/clambake.jar")
+                .toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "build the jar first (mvn verify runs package before this): " + jar);
         root = Files.createTempDirectory("clambake-jar-it").toRealPath();
         emptyConfig = Files.createDirectories(root.resolve("empty-config"));
@@ -76,12 +91,18 @@ class JarIT extends DatabaseTest {
         Proc help = clambake(root).run("--help");
         help.assertOk();
         for (String verb : VERBS) {
-            assertTrue(Pattern.compile("(?m)^\\s+" + Pattern.quote(verb) + "\\s").matcher(help.out()).find(),
+            assertTrue(
+                    Pattern.compile("(?m)^\\s+" + Pattern.quote(verb) + "\\s")
+                            .matcher(help.out())
+                            .find(),
                     "--help lists " + verb + ":\n" + help.out());
         }
         assertTrue(help.out().contains("Exit codes:"), help.out());
         for (int code = ExitCode.OK; code <= ExitCode.UNAVAILABLE; code++) {
-            assertTrue(Pattern.compile("(?m)^\\s+" + code + "\\s+\\S").matcher(help.out()).find(),
+            assertTrue(
+                    Pattern.compile("(?m)^\\s+" + code + "\\s+\\S")
+                            .matcher(help.out())
+                            .find(),
                     "--help explains exit code " + code + ":\n" + help.out());
         }
         assertEquals("", help.err());
@@ -92,7 +113,9 @@ class JarIT extends DatabaseTest {
         Proc here = clambake(project).run("inbox", "--json");
         here.assertOk();
         assertEquals(me, here.json().get("me").asText());
-        assertEquals("no unread messages\n", clambake(project).run("inbox").assertOk().out());
+        assertEquals(
+                "no unread messages\n",
+                clambake(project).run("inbox").assertOk().out());
 
         Path deeper = Files.createDirectories(project.resolve("src/main/deeper"));
         Proc below = clambake(deeper).run("inbox", "--json");
@@ -112,7 +135,8 @@ class JarIT extends DatabaseTest {
         named.assertOk();
         assertEquals(me, named.json().get("me").asText());
 
-        Proc unknown = clambake(unrelated).env("CLAMBAKE_INSTANCE", "no-such-instance").run("inbox");
+        Proc unknown =
+                clambake(unrelated).env("CLAMBAKE_INSTANCE", "no-such-instance").run("inbox");
         unknown.assertFailsCleanly(ExitCode.NOT_FOUND);
         assertTrue(unknown.err().contains("no-such-instance"), unknown.toString());
     }
@@ -123,7 +147,8 @@ class JarIT extends DatabaseTest {
         Proc registered = clambake(senderDir).run("register", "--project", "jarit");
         registered.assertOk();
         String body = "first line\n\tsecond line, indented\n\nlast line: 100% \"quoted\" \\ backslash\n";
-        Proc sent = clambake(senderDir).stdin(body)
+        Proc sent = clambake(senderDir)
+                .stdin(body)
                 .run("send", "--to", me, "--type", "request", "--subject", "Body from stdin", "--body", "-", "--json");
         sent.assertOk();
         String id = sent.json().get("message").get("id").asText();
@@ -133,7 +158,9 @@ class JarIT extends DatabaseTest {
         JsonNode message = read.json().get("message");
         assertEquals(body, message.get("body").asText());
         assertEquals("Body from stdin", message.get("subject").asText());
-        assertEquals(registered.out().lines().findFirst().orElseThrow(), message.get("from").asText());
+        assertEquals(
+                registered.out().lines().findFirst().orElseThrow(),
+                message.get("from").asText());
         assertTrue(read.json().get("first_read").asBoolean(), read.toString());
     }
 
@@ -143,11 +170,15 @@ class JarIT extends DatabaseTest {
         Path senderDir = Files.createDirectories(root.resolve("work/utf8-sender"));
         clambake(senderDir).run("register", "--project", "jarit").assertOk();
         String body = "naïve café — “quotes” → ✓\n";
-        Proc sent = clambake(senderDir).stdin(body).env("LANG", "C").env("LC_ALL", "C")
+        Proc sent = clambake(senderDir)
+                .stdin(body)
+                .env("LANG", "C")
+                .env("LC_ALL", "C")
                 .run("send", "--to", me, "--subject", "utf8", "--body", "-", "--json");
         sent.assertOk();
         String id = sent.json().get("message").get("id").asText();
-        try (var c = db.connect("clambake"); var ps = c.prepareStatement("SELECT body FROM messages WHERE id = ?")) {
+        try (var c = db.connect("clambake");
+                var ps = c.prepareStatement("SELECT body FROM messages WHERE id = ?")) {
             ps.setLong(1, Long.parseLong(id));
             try (var rs = ps.executeQuery()) {
                 assertTrue(rs.next());
@@ -174,8 +205,10 @@ class JarIT extends DatabaseTest {
         Proc option = clambake(project).run("inbox", "--no-such-option");
         option.assertFailsCleanly(ExitCode.USAGE);
         assertTrue(option.err().contains("--no-such-option"), option.toString());
-        try (var c = db.connect("clambake"); var st = c.createStatement();
-             var rs = st.executeQuery("SELECT count(*) FROM messages WHERE subject IN ('s', '') OR length(subject) > 200")) {
+        try (var c = db.connect("clambake");
+                var st = c.createStatement();
+                var rs = st.executeQuery(
+                        "SELECT count(*) FROM messages WHERE subject IN ('s', '') OR length(subject) > 200")) {
             assertTrue(rs.next());
             assertEquals(0, rs.getInt(1), "no invalid send reached the database");
         }
@@ -201,16 +234,22 @@ class JarIT extends DatabaseTest {
 
     @Test
     void anUnreachableDatabaseExits5WithoutShowingThePassword() throws Exception {
-        Proc refused = clambake(project).env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x").run("inbox");
+        Proc refused = clambake(project)
+                .env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x")
+                .run("inbox");
         refused.assertFailsCleanly(ExitCode.UNAVAILABLE);
         assertTrue(refused.err().contains("127.0.0.1:1/x"), refused.toString());
         assertFalse(refused.err().contains("s3cretPW") || refused.out().contains("s3cretPW"), refused.toString());
 
-        Proc json = clambake(project).env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x").run("inbox", "--json");
+        Proc json = clambake(project)
+                .env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x")
+                .run("inbox", "--json");
         json.assertJsonError(ExitCode.UNAVAILABLE);
         assertFalse(json.out().contains("s3cretPW") || json.err().contains("s3cretPW"), json.toString());
 
-        Proc debug = clambake(project).env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x").run("inbox", "--debug");
+        Proc debug = clambake(project)
+                .env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x")
+                .run("inbox", "--debug");
         assertEquals(ExitCode.UNAVAILABLE, debug.code(), debug.toString());
         assertTrue(debug.err().contains("at io.clambake"), "--debug prints the stack trace:\n" + debug.err());
     }
@@ -220,8 +259,11 @@ class JarIT extends DatabaseTest {
         // With nothing configured Clambake would start its own server; a state directory it
         // cannot create is the case where it has nothing to use and must say what to set.
         Path emptyHome = Files.createDirectories(root.resolve("empty-home"));
-        Proc none = clambake(project).env("CLAMBAKE_DB_URL", null).env("HOME", emptyHome.toString())
-                .env("XDG_CONFIG_HOME", emptyHome.toString()).env("CLAMBAKE_HOME", "/dev/null/clambake-home")
+        Proc none = clambake(project)
+                .env("CLAMBAKE_DB_URL", null)
+                .env("HOME", emptyHome.toString())
+                .env("XDG_CONFIG_HOME", emptyHome.toString())
+                .env("CLAMBAKE_HOME", "/dev/null/clambake-home")
                 .run("inbox");
         none.assertFailsCleanly(ExitCode.UNAVAILABLE);
         assertTrue(none.err().contains("CLAMBAKE_DB_URL"), "the hint says what to set: " + none.err());
@@ -233,28 +275,45 @@ class JarIT extends DatabaseTest {
         try (EmbeddedHome home = EmbeddedHome.create("clambake-password-")) {
             Runner starter = clambake(project).env("CLAMBAKE_DB_URL", null);
             home.variables().forEach(starter::env);
-            String url = MAPPER.readTree(starter.run("server", "start", "--json").assertOk().out())
-                    .get("server").get("url").asText();
+            String url = MAPPER.readTree(
+                            starter.run("server", "start", "--json").assertOk().out())
+                    .get("server")
+                    .get("url")
+                    .asText();
             assertFalse(url.contains(":" + serverPassword(home) + "@"), "the URL it prints has no password: " + url);
 
             Path pgpass = root.resolve("pgpass");
             Files.writeString(pgpass, "*:*:*:*:" + serverPassword(home) + "\n");
             Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
-            clambake(project).env("CLAMBAKE_DB_URL", url).env("PGPASSFILE", pgpass.toString()).run("status").assertOk();
+            clambake(project)
+                    .env("CLAMBAKE_DB_URL", url)
+                    .env("PGPASSFILE", pgpass.toString())
+                    .run("status")
+                    .assertOk();
 
             Files.writeString(pgpass, "*:*:*:*:wrong-pgpass-secret\n");
-            Proc refused = clambake(project).env("CLAMBAKE_DB_URL", url).env("PGPASSFILE", pgpass.toString()).run("status");
+            Proc refused = clambake(project)
+                    .env("CLAMBAKE_DB_URL", url)
+                    .env("PGPASSFILE", pgpass.toString())
+                    .run("status");
             refused.assertFailsCleanly(ExitCode.UNAVAILABLE);
             assertTrue(refused.err().contains("password authentication failed"), refused.toString());
             assertFalse(refused.err().contains("wrong-pgpass-secret"), refused.toString());
 
-            Proc wrongVariable = clambake(project).env("CLAMBAKE_DB_URL", url)
-                    .env("CLAMBAKE_DB_PASSWORD", "wrong-variable-secret").run("status", "--json");
+            Proc wrongVariable = clambake(project)
+                    .env("CLAMBAKE_DB_URL", url)
+                    .env("CLAMBAKE_DB_PASSWORD", "wrong-variable-secret")
+                    .run("status", "--json");
             assertEquals(ExitCode.UNAVAILABLE, wrongVariable.code(), wrongVariable.toString());
-            assertFalse((wrongVariable.out() + wrongVariable.err()).contains("wrong-variable-secret"), wrongVariable.toString());
+            assertFalse(
+                    (wrongVariable.out() + wrongVariable.err()).contains("wrong-variable-secret"),
+                    wrongVariable.toString());
 
-            clambake(project).env("CLAMBAKE_DB_URL", url).env("CLAMBAKE_DB_PASSWORD", serverPassword(home))
-                    .run("status").assertOk();
+            clambake(project)
+                    .env("CLAMBAKE_DB_URL", url)
+                    .env("CLAMBAKE_DB_PASSWORD", serverPassword(home))
+                    .run("status")
+                    .assertOk();
         }
     }
 
@@ -268,7 +327,8 @@ class JarIT extends DatabaseTest {
 
     @Test
     void aRefusedLoginExits5() throws Exception {
-        Proc refused = clambake(project).env("CLAMBAKE_DB_URL", "postgresql://no_such_role_xyz@" + serverAddress() + "/postgres")
+        Proc refused = clambake(project)
+                .env("CLAMBAKE_DB_URL", "postgresql://no_such_role_xyz@" + serverAddress() + "/postgres")
                 .run("inbox");
         refused.assertFailsCleanly(ExitCode.UNAVAILABLE);
         assertTrue(refused.err().contains("no_such_role_xyz"), refused.toString());
@@ -276,14 +336,17 @@ class JarIT extends DatabaseTest {
 
     @Test
     void withJsonEveryErrorIsAlsoAJsonDocumentOnStdout() throws Exception {
-        clambake(project).run("send", "--json", "--to", me, "--type", "urgent", "--subject", "s")
+        clambake(project)
+                .run("send", "--json", "--to", me, "--type", "urgent", "--subject", "s")
                 .assertJsonError(ExitCode.USAGE);
         clambake(project).run("inbox", "--json", "--no-such-option").assertJsonError(ExitCode.USAGE);
         clambake(project).run("read", "999999", "--json").assertJsonError(ExitCode.NOT_FOUND);
         Path fresh = Files.createDirectories(root.resolve("json-not-registered"));
         clambake(fresh).run("inbox", "--json").assertJsonError(ExitCode.NOT_REGISTERED);
-        clambake(project).env("CLAMBAKE_DB_URL", "postgresql://no_such_role_xyz@" + serverAddress() + "/postgres")
-                .run("status", "--json").assertJsonError(ExitCode.UNAVAILABLE);
+        clambake(project)
+                .env("CLAMBAKE_DB_URL", "postgresql://no_such_role_xyz@" + serverAddress() + "/postgres")
+                .run("status", "--json")
+                .assertJsonError(ExitCode.UNAVAILABLE);
     }
 
     @Test
@@ -356,8 +419,11 @@ class JarIT extends DatabaseTest {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 fail("timed out: " + String.join(" ", args) + "\n--- err\n" + Files.readString(err));
             }
-            return new Proc(String.join(" ", args), process.exitValue(),
-                    Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+            return new Proc(
+                    String.join(" ", args),
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
         }
     }
 

@@ -41,15 +41,25 @@ class LauncherIT extends DatabaseTest {
     void firstRunMakesAnArchiveAndPrintsOnlyItsOutput(Path javaHome, @TempDir Path cache, @TempDir Path work)
             throws Exception {
         String schema = "launcher_" + javaHome.getFileName().toString().replaceAll("[^a-z0-9]", "_");
-        Map<String, String> env = Map.of("CLAMBAKE_JAVA", javaHome.resolve("bin/java").toString(),
-                "CLAMBAKE_CACHE", cache.toString(), "CLAMBAKE_DB_URL", db.url(), "CLAMBAKE_HOST", "launcher-host",
-                "CLAMBAKE_SCHEMA", schema);
+        Map<String, String> env = Map.of(
+                "CLAMBAKE_JAVA",
+                javaHome.resolve("bin/java").toString(),
+                "CLAMBAKE_CACHE",
+                cache.toString(),
+                "CLAMBAKE_DB_URL",
+                db.url(),
+                "CLAMBAKE_HOST",
+                "launcher-host",
+                "CLAMBAKE_SCHEMA",
+                schema);
 
         Run migrating = launch(env, work, "status", "--json");
         assertEquals(ExitCode.OK, migrating.code, migrating::toString);
         assertEquals("", migrating.err);
         try (Stream<Path> files = Files.list(cache)) {
-            assertEquals(List.of(), files.filter(LauncherIT::isArchive).toList(),
+            assertEquals(
+                    List.of(),
+                    files.filter(LauncherIT::isArchive).toList(),
                     "a run that migrated the schema must leave no archive");
         }
 
@@ -92,14 +102,18 @@ class LauncherIT extends DatabaseTest {
         }
     }
 
-    private static Run launch(Map<String, String> env, Path dir, String... args) throws IOException, InterruptedException {
+    private static Run launch(Map<String, String> env, Path dir, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of("bin/clambake").toAbsolutePath().toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("CLAMBAKE_") || k.equals("JAVA_HOME"));
         builder.environment().putAll(env);
-        builder.environment().put("CLAMBAKE_JAR", Path.of("target/clambake.jar").toAbsolutePath().toString());
+        builder.environment()
+                .put(
+                        "CLAMBAKE_JAR",
+                        Path.of("target/clambake.jar").toAbsolutePath().toString());
         Process process = builder.start();
         process.getOutputStream().close();
         byte[] out = process.getInputStream().readAllBytes();
@@ -108,6 +122,7 @@ class LauncherIT extends DatabaseTest {
             process.destroyForcibly();
             throw new AssertionError("bin/clambake " + String.join(" ", args) + " did not finish");
         }
-        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return new Run(
+                process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 }

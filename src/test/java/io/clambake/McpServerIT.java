@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 /** `clambake mcp` run from the built jar, driven over stdio by raw JSON-RPC and by the official SDK's client. */
 class McpServerIT extends DatabaseTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> TOOLS = List.of(
-            "status", "inbox", "read", "send", "heartbeat", "log", "remember", "recall", "update-memory");
+    private static final List<String> TOOLS =
+            List.of("status", "inbox", "read", "send", "heartbeat", "log", "remember", "recall", "update-memory");
 
     @Test
     void initializeAndAToolsListUnderTenThousandCharacters() throws Exception {
@@ -46,9 +46,11 @@ class McpServerIT extends DatabaseTest {
         JsonNode initialized;
         String toolsList;
         try (Writer in = new OutputStreamWriter(server.getOutputStream(), StandardCharsets.UTF_8);
-             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-            in.write("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
-                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}\n");
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+            in.write(
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                            + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}\n");
             in.flush();
             initialized = JSON.readTree(out.readLine());
             in.write("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
@@ -87,27 +89,45 @@ class McpServerIT extends DatabaseTest {
             String a = call(alpha, "status", Map.of()).get("me").asText();
             String b = call(beta, "status", Map.of()).get("me").asText();
             assertNotEquals(a, b);
-            assertEquals(2, call(alpha, "status", Map.of("project", "demo")).get("instances").size());
+            assertEquals(
+                    2,
+                    call(alpha, "status", Map.of("project", "demo"))
+                            .get("instances")
+                            .size());
 
-            JsonNode sent = call(alpha, "send", Map.of("to", b, "type", "request", "subject", "Review my PR",
-                    "body", "the retry logic in payments/"));
+            JsonNode sent = call(
+                    alpha,
+                    "send",
+                    Map.of(
+                            "to",
+                            b,
+                            "type",
+                            "request",
+                            "subject",
+                            "Review my PR",
+                            "body",
+                            "the retry logic in payments/"));
             long id = sent.at("/message/id").asLong();
             JsonNode inbox = call(beta, "inbox", Map.of("limit", 5));
             JsonNode read = call(beta, "read", Map.of("id", id));
             JsonNode after = call(beta, "inbox", Map.of());
-            McpSchema.CallToolResult unknown = alpha.callTool(new McpSchema.CallToolRequest("send",
-                    Map.of("to", "no-such-name", "subject", "hello")));
-            McpSchema.CallToolResult badArgument = alpha.callTool(new McpSchema.CallToolRequest("inbox",
-                    Map.of("limits", 5)));
+            McpSchema.CallToolResult unknown = alpha.callTool(
+                    new McpSchema.CallToolRequest("send", Map.of("to", "no-such-name", "subject", "hello")));
+            McpSchema.CallToolResult badArgument =
+                    alpha.callTool(new McpSchema.CallToolRequest("inbox", Map.of("limits", 5)));
 
             assertEquals(1, inbox.get("unread").asInt(), inbox.toString());
             assertEquals(a, inbox.at("/messages/0/from").asText());
             assertEquals("Review my PR", inbox.at("/messages/0/subject").asText());
-            assertEquals("the retry logic in payments/", read.at("/message/body").asText());
+            assertEquals(
+                    "the retry logic in payments/", read.at("/message/body").asText());
             assertTrue(read.get("first_read").asBoolean());
             assertEquals(0, after.get("unread").asInt());
             assertTrue(unknown.isError());
-            assertEquals(ExitCode.NOT_FOUND, JSON.readTree(text(unknown)).at("/error/exit_code").asInt(), text(unknown));
+            assertEquals(
+                    ExitCode.NOT_FOUND,
+                    JSON.readTree(text(unknown)).at("/error/exit_code").asInt(),
+                    text(unknown));
             assertTrue(badArgument.isError());
             assertTrue(text(badArgument).contains("unknown argument 'limits'"), text(badArgument));
         } finally {
@@ -124,11 +144,15 @@ class McpServerIT extends DatabaseTest {
     private McpSyncClient client(String dir) {
         List<String> command = Jar.command("mcp", "--project", "demo", "--dir", dir);
         ServerParameters parameters = ServerParameters.builder(command.get(0))
-                .args(command.subList(1, command.size())).env(env()).build();
+                .args(command.subList(1, command.size()))
+                .env(env())
+                .build();
         StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
-        transport.setStdErrorHandler(line -> { });
-        return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
-                .initializationTimeout(Duration.ofSeconds(30)).build();
+        transport.setStdErrorHandler(line -> {});
+        return McpClient.sync(transport)
+                .requestTimeout(Duration.ofSeconds(30))
+                .initializationTimeout(Duration.ofSeconds(30))
+                .build();
     }
 
     private static JsonNode call(McpSyncClient client, String tool, Map<String, Object> arguments) throws Exception {
@@ -142,13 +166,19 @@ class McpServerIT extends DatabaseTest {
     }
 
     private Map<String, String> env() {
-        return Map.of("CLAMBAKE_DB_URL", db.url(), "CLAMBAKE_HOST", "it-host",
-                "XDG_CONFIG_HOME", "/nonexistent-clambake-test-config");
+        return Map.of(
+                "CLAMBAKE_DB_URL",
+                db.url(),
+                "CLAMBAKE_HOST",
+                "it-host",
+                "XDG_CONFIG_HOME",
+                "/nonexistent-clambake-test-config");
     }
 
     private int liveInstances() throws Exception {
-        try (Connection c = db.connect("clambake"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM instances WHERE left_at IS NULL")) {
+        try (Connection c = db.connect("clambake");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM instances WHERE left_at IS NULL")) {
             rs.next();
             return rs.getInt(1);
         }

@@ -28,8 +28,16 @@ class MemoryTest extends DatabaseTest {
         Cli outsider = shell("mem", "/w/mem/unregistered");
         String alpha = register(a, "mem-proj");
 
-        JsonNode mine = json(a, "remember", "--type", "gotcha", "--title", "  Default project  ", "--content",
-                "goes to mem-proj").get("memory");
+        JsonNode mine = json(
+                        a,
+                        "remember",
+                        "--type",
+                        "gotcha",
+                        "--title",
+                        "  Default project  ",
+                        "--content",
+                        "goes to mem-proj")
+                .get("memory");
         assertEquals("mem-proj", mine.get("project").asText());
         assertEquals("project", mine.get("scope").asText());
         assertEquals("Default project", mine.get("title").asText());
@@ -37,24 +45,72 @@ class MemoryTest extends DatabaseTest {
         assertEquals("active", mine.get("status").asText());
         assertTrue(mine.get("rank").isNull());
 
-        Cli.Result text = ok(a.run("remember", "--project", "mem-elsewhere", "--type", "fix", "--title", "Elsewhere",
-                "--content", "goes to mem-elsewhere"));
+        Cli.Result text = ok(a.run(
+                "remember",
+                "--project",
+                "mem-elsewhere",
+                "--type",
+                "fix",
+                "--title",
+                "Elsewhere",
+                "--content",
+                "goes to mem-elsewhere"));
         assertTrue(text.out().matches("remembered #\\d+ \\(mem-elsewhere, fix\\)\n"), text.out());
-        Cli.Result global = ok(a.run("remember", "--global", "--type", "lesson", "--title", "Global lesson",
-                "--content", "for every project"));
+        Cli.Result global = ok(a.run(
+                "remember",
+                "--global",
+                "--type",
+                "lesson",
+                "--title",
+                "Global lesson",
+                "--content",
+                "for every project"));
         assertTrue(global.out().matches("remembered #\\d+ \\(global, lesson\\)\n"), global.out());
 
         long before = count("SELECT count(*) FROM memories");
-        assertEquals(ExitCode.USAGE, a.run("remember", "--project", "mem-proj", "--type", "lesson", "--title", "t", "--content", "c").code());
-        assertEquals(ExitCode.USAGE, a.run("remember", "--global", "--type", "gotcha", "--title", "t", "--content", "c").code());
-        assertEquals(ExitCode.USAGE, a.run("remember", "--type", "nonsense", "--title", "t", "--content", "c").code());
-        assertEquals(ExitCode.USAGE, a.run("remember", "--global", "--project", "mem-proj", "--type", "lesson", "--title", "t",
-                "--content", "c").code());
-        assertEquals(ExitCode.USAGE, a.run("remember", "--type", "fix", "--title", " ", "--content", "c").code());
-        assertEquals(ExitCode.USAGE, a.run("remember", "--type", "fix", "--title", "x".repeat(201), "--content", "c").code());
-        assertEquals(ExitCode.USAGE, a.run("remember", "--type", "fix", "--title", "t", "--content", "c".repeat(65_537)).code());
-        assertEquals(ExitCode.NOT_REGISTERED, outsider.run("remember", "--project", "mem-proj", "--type", "fix", "--title", "t",
-                "--content", "c").code(), "remember needs a registered author");
+        assertEquals(
+                ExitCode.USAGE,
+                a.run("remember", "--project", "mem-proj", "--type", "lesson", "--title", "t", "--content", "c")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                a.run("remember", "--global", "--type", "gotcha", "--title", "t", "--content", "c")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                a.run("remember", "--type", "nonsense", "--title", "t", "--content", "c")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                a.run(
+                                "remember",
+                                "--global",
+                                "--project",
+                                "mem-proj",
+                                "--type",
+                                "lesson",
+                                "--title",
+                                "t",
+                                "--content",
+                                "c")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                a.run("remember", "--type", "fix", "--title", " ", "--content", "c")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                a.run("remember", "--type", "fix", "--title", "x".repeat(201), "--content", "c")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                a.run("remember", "--type", "fix", "--title", "t", "--content", "c".repeat(65_537))
+                        .code());
+        assertEquals(
+                ExitCode.NOT_REGISTERED,
+                outsider.run("remember", "--project", "mem-proj", "--type", "fix", "--title", "t", "--content", "c")
+                        .code(),
+                "remember needs a registered author");
         assertEquals(before, count("SELECT count(*) FROM memories"));
 
         assertEquals(List.of("Default project"), titles(json(a, "recall")));
@@ -70,13 +126,18 @@ class MemoryTest extends DatabaseTest {
         Cli a = shell("mem-stdin", "/w/mem-stdin");
         register(a, "stdin-proj");
         String content = "line one\nline two with ünïcode\n";
-        Cli.Result r = a.runWithStdin(content, "remember", "--type", "pattern", "--title", "From stdin",
-                "--content", "-", "--json");
+        Cli.Result r = a.runWithStdin(
+                content, "remember", "--type", "pattern", "--title", "From stdin", "--content", "-", "--json");
         assertEquals(ExitCode.OK, r.code(), r::toString);
-        assertEquals("line one\nline two with ünïcode", r.json().get("memory").get("content").asText());
+        assertEquals(
+                "line one\nline two with ünïcode",
+                r.json().get("memory").get("content").asText());
         JsonNode recalled = json(a, "recall").get("memories").get(0);
         assertEquals("line one\nline two with ünïcode", recalled.get("content").asText());
-        assertEquals(ExitCode.USAGE, a.runWithStdin("  \n", "remember", "--type", "pattern", "--title", "Empty", "--content", "-").code());
+        assertEquals(
+                ExitCode.USAGE,
+                a.runWithStdin("  \n", "remember", "--type", "pattern", "--title", "Empty", "--content", "-")
+                        .code());
     }
 
     @Test
@@ -84,8 +145,14 @@ class MemoryTest extends DatabaseTest {
         Cli a = shell("recall", "/w/recall");
         register(a, "recall-proj");
         for (int i = 1; i <= 4; i++) {
-            ok(a.run("remember", "--type", i % 2 == 0 ? "decision" : "issue", "--title", "Memory " + i,
-                    "--content", "content " + i));
+            ok(a.run(
+                    "remember",
+                    "--type",
+                    i % 2 == 0 ? "decision" : "issue",
+                    "--title",
+                    "Memory " + i,
+                    "--content",
+                    "content " + i));
         }
         assertEquals(List.of("Memory 4", "Memory 3", "Memory 2", "Memory 1"), titles(json(a, "recall")));
         assertEquals(List.of("Memory 4", "Memory 2"), titles(json(a, "recall", "--type", "decision")));
@@ -114,8 +181,16 @@ class MemoryTest extends DatabaseTest {
     void updateMemoryChangesStatusAndRecallFiltersByIt() throws Exception {
         Cli a = shell("update", "/w/update");
         register(a, "upd-proj");
-        JsonNode created = json(a, "remember", "--type", "issue", "--title", "Flaky build", "--content",
-                "the build fails on Mondays").get("memory");
+        JsonNode created = json(
+                        a,
+                        "remember",
+                        "--type",
+                        "issue",
+                        "--title",
+                        "Flaky build",
+                        "--content",
+                        "the build fails on Mondays")
+                .get("memory");
         long id = created.get("id").asLong();
         ok(a.run("remember", "--type", "issue", "--title", "Still open", "--content", "open issue"));
 
@@ -127,17 +202,29 @@ class MemoryTest extends DatabaseTest {
         assertFalse(recall.out().contains("[resolved]: Still open"), recall.out());
         JsonNode resolved = memoryById(json(a, "recall"), id);
         assertEquals("resolved", resolved.get("status").asText());
-        assertTrue(OffsetDateTime.parse(resolved.get("updated_at").asText())
-                .isAfter(OffsetDateTime.parse(created.get("updated_at").asText())), "updated_at advances");
-        assertEquals(created.get("created_at").asText(), resolved.get("created_at").asText());
+        assertTrue(
+                OffsetDateTime.parse(resolved.get("updated_at").asText())
+                        .isAfter(OffsetDateTime.parse(created.get("updated_at").asText())),
+                "updated_at advances");
+        assertEquals(
+                created.get("created_at").asText(), resolved.get("created_at").asText());
 
         assertEquals(List.of("Still open"), titles(json(a, "recall", "--status", "active")));
         assertEquals(List.of("Flaky build"), titles(json(a, "recall", "--status", "resolved")));
         assertEquals(List.of(), titles(json(a, "recall", "--status", "obsolete")));
         assertEquals(ExitCode.USAGE, a.run("recall", "--status", "bogus").code());
 
-        JsonNode obsolete = json(a, "update-memory", String.valueOf(id), "--status", "obsolete", "--title",
-                "Flaky build (old)", "--content", "no longer relevant").get("memory");
+        JsonNode obsolete = json(
+                        a,
+                        "update-memory",
+                        String.valueOf(id),
+                        "--status",
+                        "obsolete",
+                        "--title",
+                        "Flaky build (old)",
+                        "--content",
+                        "no longer relevant")
+                .get("memory");
         assertEquals("obsolete", obsolete.get("status").asText());
         assertEquals("Flaky build (old)", obsolete.get("title").asText());
         assertEquals("no longer relevant", obsolete.get("content").asText());
@@ -146,33 +233,81 @@ class MemoryTest extends DatabaseTest {
         assertEquals(List.of("Still open", "Flaky build (old)"), titles(json(a, "recall", "--status", "all")));
         assertTrue(ok(a.run("recall", "--status", "all")).out().contains("[obsolete]: Flaky build (old)"));
 
-        JsonNode titleOnly = json(a, "update-memory", String.valueOf(id), "--title", "Renamed").get("memory");
+        JsonNode titleOnly = json(a, "update-memory", String.valueOf(id), "--title", "Renamed")
+                .get("memory");
         assertEquals("obsolete", titleOnly.get("status").asText(), "a title change keeps the status");
         assertEquals("no longer relevant", titleOnly.get("content").asText());
 
         String before = snapshot("SELECT status || title || content || updated_at FROM memories WHERE id = " + id);
         assertEquals(ExitCode.USAGE, a.run("update-memory", String.valueOf(id)).code());
-        assertEquals(ExitCode.USAGE, a.run("update-memory", String.valueOf(id), "--status", "done").code());
-        assertEquals(ExitCode.USAGE, a.run("update-memory", String.valueOf(id), "--title", " ").code());
-        assertEquals(before, snapshot("SELECT status || title || content || updated_at FROM memories WHERE id = " + id));
+        assertEquals(
+                ExitCode.USAGE,
+                a.run("update-memory", String.valueOf(id), "--status", "done").code());
+        assertEquals(
+                ExitCode.USAGE,
+                a.run("update-memory", String.valueOf(id), "--title", " ").code());
+        assertEquals(
+                before, snapshot("SELECT status || title || content || updated_at FROM memories WHERE id = " + id));
         Cli.Result unknown = a.run("update-memory", "987654321", "--status", "resolved");
         assertEquals(ExitCode.NOT_FOUND, unknown.code(), unknown::toString);
-        assertEquals(ExitCode.USAGE, a.run("update-memory", "not-a-number", "--status", "resolved").code());
+        assertEquals(
+                ExitCode.USAGE,
+                a.run("update-memory", "not-a-number", "--status", "resolved").code());
     }
 
     @Test
     void recallSearchIsFullTextWithStemmingAndRanking() {
         Cli a = shell("search", "/w/search");
         register(a, "search-proj");
-        long once = json(a, "remember", "--type", "issue", "--title", "Connection pool notes", "--content",
-                "Under load the pool deadlocks sometimes.").get("memory").get("id").asLong();
-        long strong = json(a, "remember", "--type", "gotcha", "--title", "Deadlock in the scheduler", "--content",
-                "Deadlock after deadlock: the scheduler deadlocked twice today.").get("memory").get("id").asLong();
-        long unrelated = json(a, "remember", "--type", "fix", "--title", "Padding", "--content",
-                "Fixed the padding of the header.").get("memory").get("id").asLong();
+        long once = json(
+                        a,
+                        "remember",
+                        "--type",
+                        "issue",
+                        "--title",
+                        "Connection pool notes",
+                        "--content",
+                        "Under load the pool deadlocks sometimes.")
+                .get("memory")
+                .get("id")
+                .asLong();
+        long strong = json(
+                        a,
+                        "remember",
+                        "--type",
+                        "gotcha",
+                        "--title",
+                        "Deadlock in the scheduler",
+                        "--content",
+                        "Deadlock after deadlock: the scheduler deadlocked twice today.")
+                .get("memory")
+                .get("id")
+                .asLong();
+        long unrelated = json(
+                        a,
+                        "remember",
+                        "--type",
+                        "fix",
+                        "--title",
+                        "Padding",
+                        "--content",
+                        "Fixed the padding of the header.")
+                .get("memory")
+                .get("id")
+                .asLong();
         // Created last, so a plain newest-first order would put it first.
-        long newest = json(a, "remember", "--type", "issue", "--title", "Misc", "--content",
-                "One more deadlock seen in CI.").get("memory").get("id").asLong();
+        long newest = json(
+                        a,
+                        "remember",
+                        "--type",
+                        "issue",
+                        "--title",
+                        "Misc",
+                        "--content",
+                        "One more deadlock seen in CI.")
+                .get("memory")
+                .get("id")
+                .asLong();
 
         JsonNode hits = json(a, "recall", "--search", "deadlock");
         List<Long> ids = ids(hits);
@@ -191,7 +326,9 @@ class MemoryTest extends DatabaseTest {
         assertEquals(Set.of(once, strong, newest), new HashSet<>(ids(json(a, "recall", "--search", "deadlocks"))));
         assertEquals(List.of(), ids(json(a, "recall", "--search", "lock")), "no substring match");
         assertEquals(List.of(), ids(json(a, "recall", "--search", "kubernetes")));
-        assertEquals("no memories for search-proj\n", ok(a.run("recall", "--search", "kubernetes")).out());
+        assertEquals(
+                "no memories for search-proj\n",
+                ok(a.run("recall", "--search", "kubernetes")).out());
         assertEquals(List.of(unrelated), ids(json(a, "recall", "--search", "padding header")));
         assertEquals(List.of(strong), ids(json(a, "recall", "--search", "deadlock", "--type", "gotcha")));
 

@@ -33,7 +33,8 @@ class MessagingTest extends DatabaseTest {
         String beta = register(b, "sd-proj");
         register(c, "sd-proj");
 
-        JsonNode sent = json(a, "send", "--to", beta, "--type", "request", "--subject", "review my PR").get("message");
+        JsonNode sent = json(a, "send", "--to", beta, "--type", "request", "--subject", "review my PR")
+                .get("message");
         assertEquals(beta, sent.get("to").asText());
         assertEquals("request", sent.get("type").asText());
 
@@ -45,7 +46,8 @@ class MessagingTest extends DatabaseTest {
         assertTrue(got.get("read_at").isNull());
         OffsetDateTime created = OffsetDateTime.parse(got.get("created_at").asText());
         OffsetDateTime expires = OffsetDateTime.parse(got.get("expires_at").asText());
-        assertTrue(expires.isAfter(created.plusDays(6)) && expires.isBefore(created.plusDays(8)),
+        assertTrue(
+                expires.isAfter(created.plusDays(6)) && expires.isBefore(created.plusDays(8)),
                 "default ttl is 7d: " + got);
 
         Cli.Result text = ok(a.run("send", "--to", beta, "--subject", "second"));
@@ -68,9 +70,11 @@ class MessagingTest extends DatabaseTest {
         register(b, "sb-demo");
         String other = register(o, "sb-other");
 
-        JsonNode toProject = json(a, "send", "--to", "@project:sb-demo", "--subject", "demo only").get("message");
+        JsonNode toProject = json(a, "send", "--to", "@project:sb-demo", "--subject", "demo only")
+                .get("message");
         assertEquals("@project:sb-demo", toProject.get("to").asText());
-        JsonNode toAll = json(o, "send", "--to", "@all", "--subject", "everyone").get("message");
+        JsonNode toAll =
+                json(o, "send", "--to", "@all", "--subject", "everyone").get("message");
         assertEquals("@all", toAll.get("to").asText());
 
         assertEquals(List.of("everyone", "demo only"), subjects(json(b, "inbox")));
@@ -103,11 +107,14 @@ class MessagingTest extends DatabaseTest {
         }
         assertEquals(before, count("SELECT count(*) FROM messages"));
 
-        for (String[] good : new String[][] {{"90s", "90"}, {"30m", "1800"}, {"2h", "7200"}, {"3d", "259200"},
-                {"PT1H", "3600"}}) {
-            JsonNode m = json(a, "send", "--to", beta, "--subject", "ttl " + good[0], "--ttl", good[0]).get("message");
-            long seconds = java.time.Duration.between(OffsetDateTime.parse(m.get("created_at").asText()),
-                    OffsetDateTime.parse(m.get("expires_at").asText())).toSeconds();
+        for (String[] good :
+                new String[][] {{"90s", "90"}, {"30m", "1800"}, {"2h", "7200"}, {"3d", "259200"}, {"PT1H", "3600"}}) {
+            JsonNode m = json(a, "send", "--to", beta, "--subject", "ttl " + good[0], "--ttl", good[0])
+                    .get("message");
+            long seconds = java.time.Duration.between(
+                            OffsetDateTime.parse(m.get("created_at").asText()),
+                            OffsetDateTime.parse(m.get("expires_at").asText()))
+                    .toSeconds();
             assertEquals(Long.parseLong(good[1]), seconds, good[0]);
         }
     }
@@ -158,12 +165,26 @@ class MessagingTest extends DatabaseTest {
         String gamma = register(c, "read-proj");
         register(o, "read-other");
 
-        long broadcast = json(a, "send", "--to", "@project:read-proj", "--subject", "heads up", "--body",
-                "the body\nsecond line").get("message").get("id").asLong();
-        long direct = json(a, "send", "--to", gamma, "--subject", "for gamma only").get("message").get("id").asLong();
+        long broadcast = json(
+                        a,
+                        "send",
+                        "--to",
+                        "@project:read-proj",
+                        "--subject",
+                        "heads up",
+                        "--body",
+                        "the body\nsecond line")
+                .get("message")
+                .get("id")
+                .asLong();
+        long direct = json(a, "send", "--to", gamma, "--subject", "for gamma only")
+                .get("message")
+                .get("id")
+                .asLong();
 
         Cli.Result text = ok(b.run("read", String.valueOf(broadcast)));
-        assertTrue(text.out().startsWith("#" + broadcast + " info from " + alpha + " to @project:read-proj"), text.out());
+        assertTrue(
+                text.out().startsWith("#" + broadcast + " info from " + alpha + " to @project:read-proj"), text.out());
         assertTrue(text.out().contains("Subject: heads up"), text.out());
         assertTrue(text.out().contains("the body\nsecond line"), text.out());
         assertEquals(0, json(b, "inbox").get("unread").asInt());
@@ -176,8 +197,10 @@ class MessagingTest extends DatabaseTest {
         JsonNode second = json(c, "read", String.valueOf(broadcast));
         assertFalse(second.get("first_read").asBoolean());
         assertEquals(readAt, second.get("message").get("read_at").asText(), "read_at keeps the first read");
-        assertEquals(1, count("SELECT count(*) FROM message_reads WHERE message_id = " + broadcast
-                + " AND reader_id = (SELECT id FROM instances WHERE name = '" + gamma + "')"));
+        assertEquals(
+                1,
+                count("SELECT count(*) FROM message_reads WHERE message_id = " + broadcast
+                        + " AND reader_id = (SELECT id FROM instances WHERE name = '" + gamma + "')"));
 
         Cli.Result notForB = b.run("read", String.valueOf(direct));
         assertEquals(ExitCode.NOT_FOUND, notForB.code(), notForB::toString);
@@ -228,17 +251,29 @@ class MessagingTest extends DatabaseTest {
         ok(b.run("cleanup"));
         register(a, "ex-proj");
         String beta = register(b, "ex-proj");
-        long keep = json(a, "send", "--to", beta, "--subject", "keep me").get("message").get("id").asLong();
-        long gone1 = json(a, "send", "--to", beta, "--subject", "expire me").get("message").get("id").asLong();
+        long keep = json(a, "send", "--to", beta, "--subject", "keep me")
+                .get("message")
+                .get("id")
+                .asLong();
+        long gone1 = json(a, "send", "--to", beta, "--subject", "expire me")
+                .get("message")
+                .get("id")
+                .asLong();
         long gone2 = json(a, "send", "--to", "@project:ex-proj", "--subject", "expire me too")
-                .get("message").get("id").asLong();
+                .get("message")
+                .get("id")
+                .asLong();
         ok(b.run("read", String.valueOf(gone1))); // a read mark must not block the delete
         assertEquals(List.of("expire me too", "keep me"), subjects(json(b, "inbox")));
 
-        execute("UPDATE messages SET expires_at = now() - interval '1 second' WHERE id IN (" + gone1 + ", " + gone2 + ")");
+        execute("UPDATE messages SET expires_at = now() - interval '1 second' WHERE id IN (" + gone1 + ", " + gone2
+                + ")");
         assertEquals(List.of("keep me"), subjects(json(b, "inbox")));
-        assertEquals(ExitCode.NOT_FOUND, b.run("read", String.valueOf(gone2)).code(), "an expired message cannot be read");
-        assertEquals(2, count("SELECT count(*) FROM messages WHERE id IN (" + gone1 + ", " + gone2 + ")"),
+        assertEquals(
+                ExitCode.NOT_FOUND, b.run("read", String.valueOf(gone2)).code(), "an expired message cannot be read");
+        assertEquals(
+                2,
+                count("SELECT count(*) FROM messages WHERE id IN (" + gone1 + ", " + gone2 + ")"),
                 "still there until cleanup");
 
         JsonNode cleaned = json(a, "cleanup");
@@ -252,13 +287,16 @@ class MessagingTest extends DatabaseTest {
         ok(a.run("send", "--to", beta, "--subject", "short-lived", "--ttl", "1s"));
         Thread.sleep(1_100);
         assertEquals(List.of("keep me"), subjects(json(b, "inbox")));
-        assertEquals("removed 0 stale instances, deleted 1 expired message\n", ok(b.run("cleanup")).out());
+        assertEquals(
+                "removed 0 stale instances, deleted 1 expired message\n",
+                ok(b.run("cleanup")).out());
     }
 
     // ---------------------------------------------------------------- helpers
 
     private void execute(String sql) throws SQLException {
-        try (Connection c = db.connect("clambake"); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = db.connect("clambake");
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.executeUpdate();
         }
     }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class PackageDependencyTest {
     private static final Path SOURCES = Path.of("src/main/java/io/clambake");
-    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.clambake\\.([a-z]+)\\.", Pattern.MULTILINE);
+    private static final Pattern IMPORT =
+            Pattern.compile("^import (?:static )?io\\.clambake\\.([a-z]+)\\.", Pattern.MULTILINE);
 
     /** Package -> the packages it may import. The root package (Main) may import any. */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
@@ -37,8 +38,8 @@ class PackageDependencyTest {
             "cli", Set.of("mcp", "claude", "embedded", "run", "db", "output", "config", "domain"));
 
     /** What the domain must stay free of: it is records and rules only. */
-    private static final Pattern DOMAIN_FORBIDDEN = Pattern.compile(
-            "^import (java\\.sql|picocli|com\\.fasterxml|tools\\.jackson)\\.", Pattern.MULTILINE);
+    private static final Pattern DOMAIN_FORBIDDEN =
+            Pattern.compile("^import (java\\.sql|picocli|com\\.fasterxml|tools\\.jackson)\\.", Pattern.MULTILINE);
 
     @Test
     void everyPackageImportsOnlyThePackagesBelowIt() throws IOException {

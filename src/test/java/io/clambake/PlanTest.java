@@ -33,8 +33,10 @@ class PlanTest extends DatabaseTest {
                 for (ExplainingConnection.Plan plan : entry.getValue()) {
                     assertTrue(plan.plan().contains("Execution Time"), plan::plan);
                     for (String table : HotQueryPlans.BIG_TABLES) {
-                        assertFalse(plan.seqScans(table), () -> entry.getKey() + " scans " + table + " sequentially:\n"
-                                + plan.sql() + "\n" + plan.plan());
+                        assertFalse(
+                                plan.seqScans(table),
+                                () -> entry.getKey() + " scans " + table + " sequentially:\n" + plan.sql() + "\n"
+                                        + plan.plan());
                     }
                 }
             }

@@ -22,8 +22,19 @@ import org.junit.jupiter.api.Test;
  * each other's instances by directory.
  */
 class PresenceTest extends DatabaseTest {
-    private static final Set<String> INSTANCE_KEYS = Set.of("name", "project", "host", "dir", "pid", "task",
-            "registered_at", "started_at", "last_seen", "stale", "left_at", "left_reason");
+    private static final Set<String> INSTANCE_KEYS = Set.of(
+            "name",
+            "project",
+            "host",
+            "dir",
+            "pid",
+            "task",
+            "registered_at",
+            "started_at",
+            "last_seen",
+            "stale",
+            "left_at",
+            "left_reason");
 
     // ---------------------------------------------------------------- register
 
@@ -82,14 +93,18 @@ class PresenceTest extends DatabaseTest {
         assertEquals(alpha, revived.get("name").asText());
         assertTrue(revived.get("left_at").isNull());
         assertTrue(revived.get("left_reason").isNull());
-        assertEquals(first.get("registered_at").asText(), revived.get("registered_at").asText(),
+        assertEquals(
+                first.get("registered_at").asText(),
+                revived.get("registered_at").asText(),
                 "registered_at is the first registration");
         assertFalse(OffsetDateTime.parse(revived.get("started_at").asText())
                 .isBefore(OffsetDateTime.parse(first.get("started_at").asText())));
 
         JsonNode inbox = json(a, "inbox");
         assertEquals(1, inbox.get("messages").size(), inbox.toString());
-        assertEquals("while you were out", inbox.get("messages").get(0).get("subject").asText());
+        assertEquals(
+                "while you were out",
+                inbox.get("messages").get(0).get("subject").asText());
 
         Cli.Result text = ok(a.run("register", "--project", "demo"));
         assertEquals(alpha, text.out().lines().findFirst().orElseThrow());
@@ -114,18 +129,23 @@ class PresenceTest extends DatabaseTest {
         assertEquals(before, count("SELECT count(*) FROM instances"));
         assertEquals(ExitCode.NOT_REGISTERED, b.run("inbox").code(), "b is still not registered");
 
-        JsonNode taken2 = b.run("register", "--project", "demo", "--name", "picked-name", "--json").json();
+        JsonNode taken2 = b.run("register", "--project", "demo", "--name", "picked-name", "--json")
+                .json();
         assertEquals(ExitCode.USAGE, taken2.get("error").get("exit_code").asInt());
     }
 
     @Test
     void registerDirDefaultsToTheWorkingDirectoryAndResolvesRelativePaths() {
         Cli a = shell("reg-dir", "/w/reg/dir");
-        JsonNode sub = json(a, "register", "--project", "demo", "--dir", "sub/../child").get("instance");
+        JsonNode sub = json(a, "register", "--project", "demo", "--dir", "sub/../child")
+                .get("instance");
         assertEquals("/w/reg/dir/child", sub.get("dir").asText());
-        JsonNode abs = json(a, "register", "--project", "demo", "--dir", "/w/reg/elsewhere").get("instance");
+        JsonNode abs = json(a, "register", "--project", "demo", "--dir", "/w/reg/elsewhere")
+                .get("instance");
         assertEquals("/w/reg/elsewhere", abs.get("dir").asText());
-        assertEquals(sub.get("name").asText(), json(a.in("/w/reg/dir/child/x"), "status").get("me").asText());
+        assertEquals(
+                sub.get("name").asText(),
+                json(a.in("/w/reg/dir/child/x"), "status").get("me").asText());
         assertTrue(json(a, "status").get("me").isNull(), "/w/reg/dir itself is not registered");
     }
 
@@ -168,13 +188,19 @@ class PresenceTest extends DatabaseTest {
 
         Cli.Result logged = ok(a.run("log", "--action", "deploy", "--summary", "Deployed st-one v1.2"));
         assertTrue(logged.out().matches("logged #\\d+\n"), logged.out());
-        JsonNode entry = json(b, "log", "--action", "migrate", "--summary", "Migrated st-two").get("entry");
+        JsonNode entry = json(b, "log", "--action", "migrate", "--summary", "Migrated st-two")
+                .get("entry");
         assertEquals(beta, entry.get("instance").asText());
         assertEquals("st-two", entry.get("project").asText());
         OffsetDateTime.parse(entry.get("created_at").asText());
-        assertEquals(ExitCode.USAGE, a.run("log", "--action", "", "--summary", "x").code());
-        assertEquals(ExitCode.USAGE, a.run("log", "--action", "x".repeat(101), "--summary", "x").code());
-        assertEquals(ExitCode.USAGE, a.run("log", "--action", "x", "--summary", "y".repeat(2001)).code());
+        assertEquals(
+                ExitCode.USAGE, a.run("log", "--action", "", "--summary", "x").code());
+        assertEquals(
+                ExitCode.USAGE,
+                a.run("log", "--action", "x".repeat(101), "--summary", "x").code());
+        assertEquals(
+                ExitCode.USAGE,
+                a.run("log", "--action", "x", "--summary", "y".repeat(2001)).code());
         assertEquals(ExitCode.USAGE, a.run("log", "--action", "x").code(), "--summary is required");
         ok(a.run("send", "--to", "@project:st-one", "--subject", "one's news"));
         ok(b.run("send", "--to", "@project:st-two", "--subject", "two's news"));
@@ -220,12 +246,24 @@ class PresenceTest extends DatabaseTest {
         JsonNode doc = json(b, "status", "--project", "ss-proj");
         assertTrue(instanceIn(doc, alpha).get("stale").asBoolean(), doc.toString());
         assertFalse(instanceIn(doc, beta).get("stale").asBoolean(), doc.toString());
-        assertFalse(json(b, "status", "--project", "ss-proj", "--stale-after", "3h").get("instances").findValues("stale")
-                .stream().anyMatch(JsonNode::asBoolean));
+        assertFalse(
+                json(b, "status", "--project", "ss-proj", "--stale-after", "3h")
+                        .get("instances")
+                        .findValues("stale")
+                        .stream()
+                        .anyMatch(JsonNode::asBoolean));
 
         Cli.Result text = ok(b.run("status", "--project", "ss-proj"));
-        String alphaLine = text.out().lines().filter(l -> l.startsWith(alpha + " ")).findFirst().orElseThrow();
-        String betaLine = text.out().lines().filter(l -> l.startsWith(beta + " ")).findFirst().orElseThrow();
+        String alphaLine = text.out()
+                .lines()
+                .filter(l -> l.startsWith(alpha + " "))
+                .findFirst()
+                .orElseThrow();
+        String betaLine = text.out()
+                .lines()
+                .filter(l -> l.startsWith(beta + " "))
+                .findFirst()
+                .orElseThrow();
         assertTrue(alphaLine.contains("2h ago (stale)"), text.out());
         assertFalse(betaLine.contains("(stale)"), text.out());
     }
@@ -266,8 +304,14 @@ class PresenceTest extends DatabaseTest {
         assertEquals(0, nothing.get("stale_instances").asInt());
         assertEquals(0, nothing.get("expired_messages").asInt());
         setLastSeenHoursAgo(alpha, 2);
-        assertEquals(0, json(b, "cleanup", "--stale-after", "3h").get("stale_instances").asInt());
-        assertEquals(1, json(b, "cleanup", "--stale-after", "90m").get("stale_instances").asInt());
+        assertEquals(
+                0,
+                json(b, "cleanup", "--stale-after", "3h").get("stale_instances").asInt());
+        assertEquals(
+                1,
+                json(b, "cleanup", "--stale-after", "90m")
+                        .get("stale_instances")
+                        .asInt());
     }
 
     // ---------------------------------------------------------------- helpers

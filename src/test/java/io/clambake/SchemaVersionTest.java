@@ -41,7 +41,9 @@ class SchemaVersionTest extends DatabaseTest {
         assertFalse(versions.isEmpty());
         assertEquals(versions.stream().distinct().count(), versions.size(), "duplicate versions: " + versions);
         int highest = versions.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        assertEquals(highest, SchemaMigrator.LATEST_VERSION,
+        assertEquals(
+                highest,
+                SchemaMigrator.LATEST_VERSION,
                 "SchemaMigrator.LATEST_VERSION must follow the newest file in db/migration, or new migrations never run");
     }
 
@@ -53,14 +55,17 @@ class SchemaVersionTest extends DatabaseTest {
         assertEquals(SchemaMigrator.LATEST_VERSION, maxVersion(), "the first command migrated to the latest version");
 
         // Were Flyway to run again, its validation would now fail on the checksum and the command with it.
-        try (Connection c = db.connect("clambake"); Statement st = c.createStatement()) {
-            assertEquals(1, st.executeUpdate(
-                    "UPDATE flyway_schema_history SET checksum = coalesce(checksum, 0) + 1 WHERE version = '1'"));
+        try (Connection c = db.connect("clambake");
+                Statement st = c.createStatement()) {
+            assertEquals(
+                    1,
+                    st.executeUpdate(
+                            "UPDATE flyway_schema_history SET checksum = coalesce(checksum, 0) + 1 WHERE version = '1'"));
         }
         List<String> tampered = history();
 
-        for (String[] args : List.of(new String[] {"status"}, new String[] {"inbox"},
-                new String[] {"recall", "--global"})) {
+        for (String[] args :
+                List.of(new String[] {"status"}, new String[] {"inbox"}, new String[] {"recall", "--global"})) {
             Cli.Result r = shell.run(args);
             assertEquals(ExitCode.OK, r.code(), r::toString);
         }
@@ -70,8 +75,9 @@ class SchemaVersionTest extends DatabaseTest {
 
     private List<String> history() throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection c = db.connect("clambake"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("""
+        try (Connection c = db.connect("clambake");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("""
                      SELECT installed_rank, version, description, checksum, installed_on, success
                        FROM flyway_schema_history ORDER BY installed_rank""")) {
             while (rs.next()) {
@@ -84,9 +90,10 @@ class SchemaVersionTest extends DatabaseTest {
     }
 
     private int maxVersion() throws SQLException {
-        try (Connection c = db.connect("clambake"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(
-                     "SELECT max(version::int) FROM flyway_schema_history WHERE success AND version IS NOT NULL")) {
+        try (Connection c = db.connect("clambake");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT max(version::int) FROM flyway_schema_history WHERE success AND version IS NOT NULL")) {
             rs.next();
             return rs.getInt(1);
         }

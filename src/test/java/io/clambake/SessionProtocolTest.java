@@ -28,8 +28,16 @@ class SessionProtocolTest extends DatabaseTest {
         assertEquals(ExitCode.OK, a.run("recall", "--project", "demo").code());
         assertEquals(ExitCode.OK, a.run("recall", "--global", "--limit", "10").code());
 
-        Cli.Result sent = a.run("send", "--to", "@all", "--type", "warning", "--subject", "Restarting Docker",
-                "--body", "Details here");
+        Cli.Result sent = a.run(
+                "send",
+                "--to",
+                "@all",
+                "--type",
+                "warning",
+                "--subject",
+                "Restarting Docker",
+                "--body",
+                "Details here");
         assertEquals(ExitCode.OK, sent.code(), sent::toString);
 
         JsonNode inbox = b.run("inbox", "--json").json();
@@ -38,23 +46,50 @@ class SessionProtocolTest extends DatabaseTest {
         assertEquals(alpha, message.get("from").asText());
         assertEquals("warning", message.get("type").asText());
         assertEquals("Restarting Docker", message.get("subject").asText());
-        assertEquals(0, a.run("inbox", "--json").json().get("messages").size(), "a sender does not get its own broadcast");
+        assertEquals(
+                0, a.run("inbox", "--json").json().get("messages").size(), "a sender does not get its own broadcast");
 
         Cli.Result read = b.run("read", message.get("id").asText());
         assertEquals(ExitCode.OK, read.code(), read::toString);
         assertTrue(read.out().contains("Details here"), read.out());
         assertEquals(0, b.run("inbox", "--json").json().get("unread").asInt());
 
-        assertEquals(ExitCode.OK, a.run("remember", "--project", "demo", "--type", "gotcha", "--title", "Docker restart",
-                "--content", "Restarting Docker drops every open connection").code());
-        assertEquals(ExitCode.OK, a.run("remember", "--global", "--type", "lesson", "--title", "Warn first",
-                "--content", "Send a warning before touching shared services").code());
+        assertEquals(
+                ExitCode.OK,
+                a.run(
+                                "remember",
+                                "--project",
+                                "demo",
+                                "--type",
+                                "gotcha",
+                                "--title",
+                                "Docker restart",
+                                "--content",
+                                "Restarting Docker drops every open connection")
+                        .code());
+        assertEquals(
+                ExitCode.OK,
+                a.run(
+                                "remember",
+                                "--global",
+                                "--type",
+                                "lesson",
+                                "--title",
+                                "Warn first",
+                                "--content",
+                                "Send a warning before touching shared services")
+                        .code());
         JsonNode recalled = b.run("recall", "--project", "demo", "--json").json();
-        assertEquals("Docker restart", recalled.get("memories").get(0).get("title").asText());
+        assertEquals(
+                "Docker restart", recalled.get("memories").get(0).get("title").asText());
         assertEquals(alpha, recalled.get("memories").get(0).get("author").asText());
 
-        assertEquals(ExitCode.OK, a.run("heartbeat", "--task", "rebuilding images").code());
-        assertEquals(ExitCode.OK, a.run("log", "--action", "rebuild", "--summary", "Rebuilt all images").code());
+        assertEquals(
+                ExitCode.OK, a.run("heartbeat", "--task", "rebuilding images").code());
+        assertEquals(
+                ExitCode.OK,
+                a.run("log", "--action", "rebuild", "--summary", "Rebuilt all images")
+                        .code());
         Cli.Result status = b.run("status");
         assertEquals(ExitCode.OK, status.code(), status::toString);
         assertTrue(status.out().contains("rebuilding images"), status.out());

@@ -31,32 +31,43 @@ public final class Briefing {
     }
 
     /** {@code command}: how to run clambake when it is not on the PATH, else null. */
-    public record Start(Instance me, int siblings, boolean envPersisted, String command, List<Instance> live,
-                 Page<Message> blockers, Page<Message> unread, Page<Memory> projectMemories,
-                 Page<Memory> globalMemories) {
-    }
+    public record Start(
+            Instance me,
+            int siblings,
+            boolean envPersisted,
+            String command,
+            List<Instance> live,
+            Page<Message> blockers,
+            Page<Message> unread,
+            Page<Memory> projectMemories,
+            Page<Memory> globalMemories) {}
 
     public static String start(Start s, OffsetDateTime now) {
         Briefing b = new Briefing(now);
         Instance me = s.me();
         b.line("Clambake (coordination between agent sessions): you are " + me.name() + " (project " + me.project()
-                + ", host " + me.host() + ", " + me.dir() + "). " + (s.envPersisted()
-                ? "Your shell commands act as " + me.name() + " through CLAMBAKE_INSTANCE."
-                : "clambake commands run in this directory act as " + me.name() + ".")
+                + ", host " + me.host() + ", " + me.dir() + "). "
+                + (s.envPersisted()
+                        ? "Your shell commands act as " + me.name() + " through CLAMBAKE_INSTANCE."
+                        : "clambake commands run in this directory act as " + me.name() + ".")
                 + (s.command() == null ? "" : " `clambake` below stands for `" + s.command() + "`."));
         if (s.siblings() > 0) {
-            b.line(s.siblings() + " other open session" + (s.siblings() == 1 ? "" : "s")
-                    + " in this directory share" + (s.siblings() == 1 ? "s" : "") + " this identity and its inbox.");
+            b.line(s.siblings() + " other open session" + (s.siblings() == 1 ? "" : "s") + " in this directory share"
+                    + (s.siblings() == 1 ? "s" : "") + " this identity and its inbox.");
         }
-        List<Instance> others = s.live().stream().filter(i -> i.id() != me.id())
-                .sorted((a, c) -> Boolean.compare(!a.project().equals(me.project()), !c.project().equals(me.project())))
+        List<Instance> others = s.live().stream()
+                .filter(i -> i.id() != me.id())
+                .sorted((a, c) -> Boolean.compare(
+                        !a.project().equals(me.project()), !c.project().equals(me.project())))
                 .toList();
         if (others.isEmpty()) {
             b.line("No other instance is live.");
         } else {
             b.line("Live instances:");
-            others.stream().limit(LIVE).forEach(i -> b.item(i.name() + " " + i.project() + " " + i.host() + " " + i.dir()
-                    + " seen " + Text.age(i.lastSeen(), now) + ": " + (i.task() == null ? "(no task)" : i.task())));
+            others.stream()
+                    .limit(LIVE)
+                    .forEach(i -> b.item(i.name() + " " + i.project() + " " + i.host() + " " + i.dir() + " seen "
+                            + Text.age(i.lastSeen(), now) + ": " + (i.task() == null ? "(no task)" : i.task())));
             b.more(others.size() - LIVE, "clambake status");
         }
         if (!s.blockers().items().isEmpty()) {
@@ -65,7 +76,9 @@ public final class Briefing {
             b.more(s.blockers().total() - s.blockers().items().size(), "clambake inbox");
         }
         Set<Long> listed = s.blockers().items().stream().map(Message::id).collect(Collectors.toSet());
-        List<Message> unread = s.unread().items().stream().filter(m -> !listed.contains(m.id())).toList();
+        List<Message> unread = s.unread().items().stream()
+                .filter(m -> !listed.contains(m.id()))
+                .toList();
         if (unread.isEmpty() && s.unread().total() == 0) {
             b.line("No unread messages.");
         } else if (!unread.isEmpty()) {
@@ -106,8 +119,8 @@ public final class Briefing {
 
     private void message(Message m) {
         String to = m.to().startsWith("@") ? " -> " + m.to() : "";
-        item("#" + m.id() + " " + m.type().label() + " from " + m.from() + to + ", " + Text.age(m.createdAt(), now) + ": "
-                + m.subject() + (m.body().isBlank() ? "" : " - " + m.body()));
+        item("#" + m.id() + " " + m.type().label() + " from " + m.from() + to + ", " + Text.age(m.createdAt(), now)
+                + ": " + m.subject() + (m.body().isBlank() ? "" : " - " + m.body()));
     }
 
     private void more(long more, String command) {

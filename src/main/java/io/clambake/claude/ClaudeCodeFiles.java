@@ -25,14 +25,15 @@ public final class ClaudeCodeFiles {
     public static final String END = "<!-- clambake:end -->";
     /** Claude Code kills a hook after this long; Clambake's own bounds end it much sooner. */
     public static final int HOOK_TIMEOUT_SECONDS = 10;
+
     public static final String MCP_SERVER = "clambake";
 
     /** A command handler that runs {@code clambake ... hook}, however the launcher is spelled. */
     private static final Pattern OUR_HOOK = Pattern.compile("(^|[/\\s'\"])clambake\\S*\\s+hook(\\s|$)");
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private ClaudeCodeFiles() {
-    }
+    private ClaudeCodeFiles() {}
 
     /** The CLAUDE.md section: the protocol between Clambake's markers. */
     public static String section() {
@@ -64,7 +65,9 @@ public final class ClaudeCodeFiles {
         for (HookEvent event : HookEvent.values()) {
             ArrayNode groups = array(hooks, event.label(), what);
             ObjectNode handler = JSON.createObjectNode()
-                    .put("type", "command").put("command", command).put("timeout", HOOK_TIMEOUT_SECONDS);
+                    .put("type", "command")
+                    .put("command", command)
+                    .put("timeout", HOOK_TIMEOUT_SECONDS);
             boolean placed = false;
             for (Iterator<JsonNode> g = groups.iterator(); g.hasNext(); ) {
                 JsonNode group = g.next();
@@ -104,7 +107,8 @@ public final class ClaudeCodeFiles {
     }
 
     static boolean isOurs(JsonNode handler) {
-        return handler.path("command").isString() && OUR_HOOK.matcher(handler.path("command").asString()).find();
+        return handler.path("command").isString()
+                && OUR_HOOK.matcher(handler.path("command").asString()).find();
     }
 
     private static ObjectNode parse(String text, String what) {
@@ -116,7 +120,8 @@ public final class ClaudeCodeFiles {
                 return object;
             }
         } catch (JacksonException e) {
-            throw ClambakeException.invalid("cannot parse " + what + " (" + e.getOriginalMessage() + "); left it unchanged");
+            throw ClambakeException.invalid(
+                    "cannot parse " + what + " (" + e.getOriginalMessage() + "); left it unchanged");
         }
         throw ClambakeException.invalid(what + " is not a JSON object; left it unchanged");
     }
@@ -150,9 +155,11 @@ public final class ClaudeCodeFiles {
         }
         DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                .withObjectNameValueSpacing(Separators.Spacing.AFTER)
-                .withObjectEmptySeparator("").withArrayEmptySeparator(""))
-                .withObjectIndenter(indenter).withArrayIndenter(indenter);
+                        .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+                        .withObjectEmptySeparator("")
+                        .withArrayEmptySeparator(""))
+                .withObjectIndenter(indenter)
+                .withArrayIndenter(indenter);
         return JSON.writer().with(printer).writeValueAsString(after) + "\n";
     }
 }

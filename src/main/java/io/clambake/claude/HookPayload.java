@@ -34,8 +34,8 @@ public record HookPayload(String event, String sessionId, String cwd, String sou
         if (event == null) {
             throw new IOException("hook input has no hook_event_name");
         }
-        return new HookPayload(event, fields.get("session_id"), fields.get("cwd"), fields.get("source"),
-                fields.get("reason"));
+        return new HookPayload(
+                event, fields.get("session_id"), fields.get("cwd"), fields.get("source"), fields.get("reason"));
     }
 
     /** Resume and compaction continue a conversation; startup and clear begin one. */

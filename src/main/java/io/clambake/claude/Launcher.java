@@ -11,8 +11,7 @@ import java.util.regex.Pattern;
 public final class Launcher {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
 
-    private Launcher() {
-    }
+    private Launcher() {}
 
     public static List<String> detect() {
         Path jar = runningJar();
@@ -20,8 +19,11 @@ public final class Launcher {
             return List.of("clambake");
         }
         Path dir = jar.getParent();
-        for (Path candidate : new Path[] {dir.resolve("clambake"), dir.resolve("bin/clambake"),
-                dir.resolveSibling("bin").resolve("clambake")}) {
+        for (Path candidate : new Path[] {
+            dir.resolve("clambake"),
+            dir.resolve("bin/clambake"),
+            dir.resolveSibling("bin").resolve("clambake")
+        }) {
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return List.of(candidate.normalize().toString());
             }
@@ -46,9 +48,14 @@ public final class Launcher {
     /** The jar this class was loaded from, or null when it runs from a classes directory (tests, IDEs). */
     private static Path runningJar() {
         try {
-            Path location = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path location = Path.of(Launcher.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return Files.isRegularFile(location) && location.toString().endsWith(".jar")
-                    ? location.toAbsolutePath().normalize() : null;
+                    ? location.toAbsolutePath().normalize()
+                    : null;
         } catch (URISyntaxException | RuntimeException e) {
             return null;
         }

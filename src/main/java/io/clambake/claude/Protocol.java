@@ -15,8 +15,7 @@ import java.util.List;
 public final class Protocol {
     private static final String DUTIES_HEADING = "What is left to you";
 
-    private Protocol() {
-    }
+    private Protocol() {}
 
     /** The whole protocol, Markdown. */
     public static String text() {

@@ -4,7 +4,9 @@ import picocli.CommandLine.Option;
 
 /** The options of verbs an instance runs: the database, and who is calling. */
 final class CallerOptions extends DatabaseOptions {
-    @Option(names = "--as", paramLabel = "NAME",
+    @Option(
+            names = "--as",
+            paramLabel = "NAME",
             description = "Act as this instance. Default: $CLAMBAKE_INSTANCE, then the instance registered "
                     + "on this host for the current directory or its nearest registered parent.")
     String as;

@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-@Command(name = "clambake", mixinStandardHelpOptions = true, version = "clambake 0.1.0",
+@Command(
+        name = "clambake",
+        mixinStandardHelpOptions = true,
+        version = "clambake 0.1.0",
         description = {
             "Coordination for many coding-agent sessions through one PostgreSQL database.",
             "",
@@ -19,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "Database: --db-url, else $CLAMBAKE_DB_URL, else url= in the config file",
             "(~/.config/clambake/config.properties), else Clambake's own PostgreSQL,",
             "started on first use and shared by all your commands on this machine",
-            "('clambake server --help')."},
+            "('clambake server --help')."
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -27,13 +31,26 @@ import picocli.CommandLine.Model.CommandSpec;
             "2:invalid usage or input",
             "3:unknown id or name",
             "4:caller not registered (register first)",
-            "5:database unreachable or login refused, or the embedded server cannot start"})
+            "5:database unreachable or login refused, or the embedded server cannot start"
+        })
 public final class Clambake implements Callable<Integer> {
     private static final List<Class<?>> VERBS = List.of(
-            RegisterCommand.class, HeartbeatCommand.class, StatusCommand.class, SendCommand.class,
-            InboxCommand.class, ReadCommand.class, RememberCommand.class, RecallCommand.class,
-            UpdateMemoryCommand.class, LogCommand.class, DeregisterCommand.class, CleanupCommand.class,
-            ServerCommand.class, InitCommand.class, HookCommand.class, McpCommand.class);
+            RegisterCommand.class,
+            HeartbeatCommand.class,
+            StatusCommand.class,
+            SendCommand.class,
+            InboxCommand.class,
+            ReadCommand.class,
+            RememberCommand.class,
+            RecallCommand.class,
+            UpdateMemoryCommand.class,
+            LogCommand.class,
+            DeregisterCommand.class,
+            CleanupCommand.class,
+            ServerCommand.class,
+            InitCommand.class,
+            HookCommand.class,
+            McpCommand.class);
 
     private final Environment environment;
     private final ConnectionSource pool;
@@ -68,7 +85,9 @@ public final class Clambake implements Callable<Integer> {
     static CommandLine commandLine(Environment environment, ConnectionSource pool, String... args) {
         CommandLine commandLine = new CommandLine(new Clambake(environment, pool));
         String first = args.length == 0 ? "" : args[0];
-        List<Class<?>> verbs = VERBS.stream().filter(v -> v.getAnnotation(Command.class).name().equals(first)).toList();
+        List<Class<?>> verbs = VERBS.stream()
+                .filter(v -> v.getAnnotation(Command.class).name().equals(first))
+                .toList();
         for (Class<?> verb : verbs.isEmpty() ? VERBS : verbs) {
             commandLine.addSubcommand(verb);
         }

@@ -11,16 +11,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "cleanup", description = {
-    "Remove stale instances (their names and inboxes are kept for a later 'register') and delete expired messages.",
-    "Safe to run from many sessions at once."})
+@Command(
+        name = "cleanup",
+        description = {
+            "Remove stale instances (their names and inboxes are kept for a later 'register') and delete expired messages.",
+            "Safe to run from many sessions at once."
+        })
 final class CleanupCommand extends Verb {
     @Mixin
     CallerOptions caller;
 
     private static final int BATCH = 5_000;
 
-    @Option(names = "--stale-after", paramLabel = "DURATION", defaultValue = "1h",
+    @Option(
+            names = "--stale-after",
+            paramLabel = "DURATION",
+            defaultValue = "1h",
             description = "Instances unseen this long are stale: 90s, 30m, 2h, 7d (default: ${DEFAULT-VALUE}).")
     String staleAfter;
 

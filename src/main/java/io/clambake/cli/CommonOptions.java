@@ -10,6 +10,9 @@ public final class CommonOptions {
     @Option(names = "--debug", description = "Print the stack trace of an error.")
     boolean debug;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 }

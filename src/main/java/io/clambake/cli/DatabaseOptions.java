@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
  * option: argv is visible to every user.
  */
 class DatabaseOptions {
-    @Option(names = "--db-url", paramLabel = "URL",
+    @Option(
+            names = "--db-url",
+            paramLabel = "URL",
             description = "Database URL (postgresql://USER@HOST:PORT/DB or jdbc:postgresql://...); "
                     + "default: $CLAMBAKE_DB_URL, then the config file.")
     String dbUrl;

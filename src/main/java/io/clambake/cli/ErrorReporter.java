@@ -45,7 +45,8 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
     @Override
     public int handleParseException(ParameterException e, String[] args) {
         CommandLine commandLine = e.getCommandLine();
-        String message = e.getMessage() + " (see '" + commandLine.getCommandSpec().qualifiedName() + " --help')";
+        String message =
+                e.getMessage() + " (see '" + commandLine.getCommandSpec().qualifiedName() + " --help')";
         CommonOptions options = commandLine.getCommand() instanceof Verb verb ? verb.options : null;
         report(commandLine, options, ExitCode.USAGE, message);
         return ExitCode.USAGE;

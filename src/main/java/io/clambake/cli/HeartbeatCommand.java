@@ -1,10 +1,10 @@
 package io.clambake.cli;
 
-import io.clambake.domain.ExitCode;
-import io.clambake.output.Views;
 import io.clambake.db.InstanceDao;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Rules;
+import io.clambake.output.Views;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

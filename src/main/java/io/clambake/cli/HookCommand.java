@@ -1,11 +1,8 @@
 package io.clambake.cli;
 
-import io.clambake.domain.ExitCode;
-import io.clambake.output.Json;
-import io.clambake.output.Text;
+import io.clambake.claude.Briefing;
 import io.clambake.claude.HookEvent;
 import io.clambake.claude.HookPayload;
-import io.clambake.claude.Briefing;
 import io.clambake.claude.Launcher;
 import io.clambake.db.AgentSessionDao;
 import io.clambake.db.InstanceDao;
@@ -13,13 +10,16 @@ import io.clambake.db.MemoryDao;
 import io.clambake.db.MessageDao;
 import io.clambake.db.MessageQueries;
 import io.clambake.domain.ClambakeException;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
-import io.clambake.domain.Message;
-import io.clambake.domain.Page;
 import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryStatus;
+import io.clambake.domain.Message;
 import io.clambake.domain.NameGenerator;
+import io.clambake.domain.Page;
 import io.clambake.domain.Rules;
+import io.clambake.output.Json;
+import io.clambake.output.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,18 +27,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "hook", description = {
-    "Run by Claude Code hooks: reads the hook's JSON on stdin and answers in Claude Code's format.",
-    "SessionStart registers and briefs, UserPromptSubmit and PostToolUse remind of new messages,",
-    "SessionEnd deregisters. Fail-open: a problem is one line on stderr, and the exit code is always 0."})
+@Command(
+        name = "hook",
+        description = {
+            "Run by Claude Code hooks: reads the hook's JSON on stdin and answers in Claude Code's format.",
+            "SessionStart registers and briefs, UserPromptSubmit and PostToolUse remind of new messages,",
+            "SessionEnd deregisters. Fail-open: a problem is one line on stderr, and the exit code is always 0."
+        })
 final class HookCommand extends Verb {
     @Mixin
     DatabaseOptions database;
@@ -49,14 +50,23 @@ final class HookCommand extends Verb {
      */
     static final String FAIL_FAST = "connectTimeout=2&loginTimeout=3&socketTimeout=5";
 
-    @Option(names = "--project", paramLabel = "P", description = "Project to register (default: the git repository's name).")
+    @Option(
+            names = "--project",
+            paramLabel = "P",
+            description = "Project to register (default: the git repository's name).")
     String project;
 
-    @Option(names = "--tool-interval", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(
+            names = "--tool-interval",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
             description = "After a tool call, look for new messages at most this often (default: ${DEFAULT-VALUE}).")
     String toolInterval;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "5",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "5",
             description = "Messages per reminder (default: ${DEFAULT-VALUE}); the rest follow in later reminders.")
     int limit;
 
@@ -71,12 +81,14 @@ final class HookCommand extends Verb {
         try {
             session.parameters(FAIL_FAST);
             Optional<HookEvent> event = HookEvent.of(payload.event());
-            String context = event.isEmpty() ? null : switch (event.get()) {
-                case SESSION_START -> start(session, payload);
-                case USER_PROMPT_SUBMIT -> prompt(session, payload);
-                case POST_TOOL_USE -> toolUse(session, payload);
-                case SESSION_END -> end(session, payload);
-            };
+            String context = event.isEmpty()
+                    ? null
+                    : switch (event.get()) {
+                        case SESSION_START -> start(session, payload);
+                        case USER_PROMPT_SUBMIT -> prompt(session, payload);
+                        case POST_TOOL_USE -> toolUse(session, payload);
+                        case SESSION_END -> end(session, payload);
+                    };
             if (context != null) {
                 Json.print(out(), event.get().context(context));
             }
@@ -99,7 +111,8 @@ final class HookCommand extends Verb {
             // No SessionStart got through (the database was down, or hooks came mid-session): start now.
             return briefing(session, payload, attach(session, payload, false), false, false);
         }
-        Instance instance = me.get().live() ? me.get() : attach(session, payload, false).instance();
+        Instance instance =
+                me.get().live() ? me.get() : attach(session, payload, false).instance();
         return reminder(session, payload, instance);
     }
 
@@ -119,20 +132,27 @@ final class HookCommand extends Verb {
         return new AgentSessionDao(session.db()).attach(request, fresh, new NameGenerator(new SecureRandom()));
     }
 
-    private String briefing(Session session, HookPayload payload, AgentSessionDao.Attached attached, boolean persisted,
-                            boolean again) throws Exception {
+    private String briefing(
+            Session session, HookPayload payload, AgentSessionDao.Attached attached, boolean persisted, boolean again)
+            throws Exception {
         Instance me = attached.instance();
         MessageDao messages = new MessageDao(session.db());
         MemoryDao memories = new MemoryDao(session.db());
         List<MemoryStatus> active = List.of(MemoryStatus.ACTIVE);
-        return Briefing.start(new Briefing.Start(me, attached.siblings(), persisted, commandUnlessOnPath(),
-                new InstanceDao(session.db()).live(null),
-                new MessageQueries(session.db()).blockers(me, Briefing.BLOCKERS),
-                messages.remind(me, sessionId(payload), Briefing.UNREAD, again),
-                memories.recall(new MemoryDao.Query(MemoryScope.PROJECT, me.project(), null, null, active,
-                        Briefing.PROJECT_MEMORIES)),
-                memories.recall(new MemoryDao.Query(MemoryScope.GLOBAL, null, null, null, active,
-                        Briefing.GLOBAL_MEMORIES))), session.now());
+        return Briefing.start(
+                new Briefing.Start(
+                        me,
+                        attached.siblings(),
+                        persisted,
+                        commandUnlessOnPath(),
+                        new InstanceDao(session.db()).live(null),
+                        new MessageQueries(session.db()).blockers(me, Briefing.BLOCKERS),
+                        messages.remind(me, sessionId(payload), Briefing.UNREAD, again),
+                        memories.recall(new MemoryDao.Query(
+                                MemoryScope.PROJECT, me.project(), null, null, active, Briefing.PROJECT_MEMORIES)),
+                        memories.recall(new MemoryDao.Query(
+                                MemoryScope.GLOBAL, null, null, null, active, Briefing.GLOBAL_MEMORIES))),
+                session.now());
     }
 
     private String reminder(Session session, HookPayload payload, Instance me) throws Exception {
@@ -158,8 +178,12 @@ final class HookCommand extends Verb {
             String existing = Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : "";
             if (!existing.lines().toList().contains(line)) {
                 String separator = existing.isEmpty() || existing.endsWith("\n") ? "" : "\n";
-                Files.writeString(path, separator + line + "\n", StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        path,
+                        separator + line + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
             }
             return true;
         } catch (IOException | RuntimeException e) {
@@ -195,8 +219,11 @@ final class HookCommand extends Verb {
         }
         spec.commandLine().getErr().flush();
         if (payload != null && HookEvent.of(payload.event()).orElse(null) == HookEvent.SESSION_START) {
-            Json.print(out(), HookEvent.SESSION_START.context("Clambake (coordination between agent sessions) is "
-                    + "unavailable: " + Text.oneLine(problem, 200) + ". Coordination is off until it is back."));
+            Json.print(
+                    out(),
+                    HookEvent.SESSION_START.context(
+                            "Clambake (coordination between agent sessions) is " + "unavailable: "
+                                    + Text.oneLine(problem, 200) + ". Coordination is off until it is back."));
         }
         return ExitCode.OK;
     }

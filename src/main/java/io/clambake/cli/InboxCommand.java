@@ -1,13 +1,13 @@
 package io.clambake.cli;
 
-import io.clambake.domain.ExitCode;
-import io.clambake.output.Text;
-import io.clambake.output.Views;
 import io.clambake.db.MessageQueries;
 import io.clambake.domain.ClambakeException;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Message;
 import io.clambake.domain.Page;
+import io.clambake.output.Text;
+import io.clambake.output.Views;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,14 +15,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "inbox", description = {
-    "List your unread messages (direct, @all and your project's), newest first.",
-    "Listing does not mark them read: 'read ID' does."})
+@Command(
+        name = "inbox",
+        description = {
+            "List your unread messages (direct, @all and your project's), newest first.",
+            "Listing does not mark them read: 'read ID' does."
+        })
 final class InboxCommand extends Verb {
     @Mixin
     CallerOptions caller;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Show at most N (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "Show at most N (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
@@ -49,8 +56,12 @@ final class InboxCommand extends Verb {
         Text.Table table = new Text.Table();
         for (Message m : page.items()) {
             String preview = Text.oneLine(m.subject() + (m.body().isBlank() ? "" : " - " + m.body()), 100);
-            table.row("#" + m.id(), m.type().label(), m.from() + (m.to().startsWith("@") ? " " + m.to() : ""),
-                    Text.age(m.createdAt(), now), preview);
+            table.row(
+                    "#" + m.id(),
+                    m.type().label(),
+                    m.from() + (m.to().startsWith("@") ? " " + m.to() : ""),
+                    Text.age(m.createdAt(), now),
+                    preview);
         }
         table.print(out());
         if (more > 0) {

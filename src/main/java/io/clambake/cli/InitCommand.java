@@ -1,12 +1,12 @@
 package io.clambake.cli;
 
-import io.clambake.domain.ExitCode;
-import io.clambake.output.Diff;
-import io.clambake.claude.Launcher;
 import io.clambake.claude.ClaudeCodeFiles;
+import io.clambake.claude.Launcher;
 import io.clambake.config.ProjectNames;
 import io.clambake.domain.ClambakeException;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Rules;
+import io.clambake.output.Diff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -21,16 +21,22 @@ import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "init", description = {
-    "Set a repository up for Claude Code: Clambake's section in CLAUDE.md, its hooks in .claude/settings.json",
-    "and its MCP server in .mcp.json, merged into what is there. Running it again changes nothing.",
-    "--global writes the user-level files instead: ~/.claude/CLAUDE.md, ~/.claude/settings.json, ~/.claude.json."})
+@Command(
+        name = "init",
+        description = {
+            "Set a repository up for Claude Code: Clambake's section in CLAUDE.md, its hooks in .claude/settings.json",
+            "and its MCP server in .mcp.json, merged into what is there. Running it again changes nothing.",
+            "--global writes the user-level files instead: ~/.claude/CLAUDE.md, ~/.claude/settings.json, ~/.claude.json."
+        })
 final class InitCommand extends Verb {
     @Option(names = "--dir", paramLabel = "D", description = "Repository to set up (default: current directory).")
     String dir;
 
-    @Option(names = "--project", paramLabel = "P",
-            description = "Project the sessions register under (default: the repository's name; with --global, each repository's).")
+    @Option(
+            names = "--project",
+            paramLabel = "P",
+            description =
+                    "Project the sessions register under (default: the repository's name; with --global, each repository's).")
     String project;
 
     @Option(names = "--global", description = "Write the user-level files, for every repository.")
@@ -39,8 +45,11 @@ final class InitCommand extends Verb {
     @Option(names = "--dry-run", description = "Print the changes as a diff; write nothing.")
     boolean dryRun;
 
-    @Option(names = "--launcher", paramLabel = "CMD",
-            description = "Command that runs clambake in hooks and for the MCP server (default: this jar, or bin/clambake beside it).")
+    @Option(
+            names = "--launcher",
+            paramLabel = "CMD",
+            description =
+                    "Command that runs clambake in hooks and for the MCP server (default: this jar, or bin/clambake beside it).")
     String launcher;
 
     private record Change(Path path, String shown, String before, String after) {
@@ -64,12 +73,19 @@ final class InitCommand extends Verb {
         Path claudeDir = global ? claudeConfigDir() : base.resolve(".claude");
         Path mcpFile = global ? userMcpConfig() : base.resolve(".mcp.json");
         List<Change> changes = new ArrayList<>();
-        changes.add(change(base, global ? claudeDir.resolve("CLAUDE.md") : base.resolve("CLAUDE.md"),
+        changes.add(change(
+                base,
+                global ? claudeDir.resolve("CLAUDE.md") : base.resolve("CLAUDE.md"),
                 text -> ClaudeCodeFiles.withSection(text, ClaudeCodeFiles.section())));
-        changes.add(change(base, claudeDir.resolve("settings.json"),
+        changes.add(change(
+                base,
+                claudeDir.resolve("settings.json"),
                 text -> ClaudeCodeFiles.withHooks(text, "settings.json", hook)));
-        changes.add(change(base, mcpFile,
-                text -> ClaudeCodeFiles.withMcpServer(text, mcpFile.getFileName().toString(), command.get(0), mcpArgs)));
+        changes.add(change(
+                base,
+                mcpFile,
+                text -> ClaudeCodeFiles.withMcpServer(
+                        text, mcpFile.getFileName().toString(), command.get(0), mcpArgs)));
         if (!dryRun) {
             for (Change c : changes) {
                 if (!"unchanged".equals(c.action())) {
@@ -138,7 +154,9 @@ final class InitCommand extends Verb {
     /** User-scoped MCP servers live in ~/.claude.json (inside $CLAUDE_CONFIG_DIR when that is set). */
     private Path userMcpConfig() {
         String configured = environment().get("CLAUDE_CONFIG_DIR");
-        return configured != null ? Path.of(configured, ".claude.json") : environment().home().resolve(".claude.json");
+        return configured != null
+                ? Path.of(configured, ".claude.json")
+                : environment().home().resolve(".claude.json");
     }
 
     @SafeVarargs

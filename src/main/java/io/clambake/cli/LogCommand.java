@@ -1,11 +1,11 @@
 package io.clambake.cli;
 
-import io.clambake.domain.ExitCode;
-import io.clambake.output.Views;
 import io.clambake.db.LogDao;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.domain.LogEntry;
 import io.clambake.domain.Rules;
+import io.clambake.output.Views;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -6,9 +6,12 @@ import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "mcp", description = {
-    "Serve the verbs as MCP tools over stdio (Claude Code starts it from .mcp.json).",
-    "The server process is one instance: registered when it starts, deregistered when it exits."})
+@Command(
+        name = "mcp",
+        description = {
+            "Serve the verbs as MCP tools over stdio (Claude Code starts it from .mcp.json).",
+            "The server process is one instance: registered when it starts, deregistered when it exits."
+        })
 final class McpCommand extends Verb {
     @Mixin
     DatabaseOptions database;
@@ -18,13 +21,18 @@ final class McpCommand extends Verb {
 
     @Override
     protected int run(Session session) throws Exception {
-        var request = session.agentSession("mcp-" + UUID.randomUUID(), registration.dir, registration.project,
-                registration.name());
+        var request = session.agentSession(
+                "mcp-" + UUID.randomUUID(), registration.dir, registration.project, registration.name());
         // stdout carries the protocol and nothing else: anything a library prints goes to stderr.
         PrintStream protocol = System.out;
         System.setOut(System.err);
-        ToolServer server = new ToolServer(environment(), session.settings(), request, spec.commandLine().getErr(),
-                CommandRunner.verbs(environment(), ToolServer.VERBS), CommandRunner::new);
+        ToolServer server = new ToolServer(
+                environment(),
+                session.settings(),
+                request,
+                spec.commandLine().getErr(),
+                CommandRunner.verbs(environment(), ToolServer.VERBS),
+                CommandRunner::new);
         return server.serve(environment().stdin(), protocol);
     }
 }

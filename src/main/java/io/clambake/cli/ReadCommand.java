@@ -1,12 +1,12 @@
 package io.clambake.cli;
 
-import io.clambake.domain.ExitCode;
-import io.clambake.output.Text;
-import io.clambake.output.Views;
 import io.clambake.db.MessageDao;
 import io.clambake.domain.ClambakeException;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Message;
+import io.clambake.output.Text;
+import io.clambake.output.Views;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,9 +17,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "read", description = {
-    "Show a whole message and mark it read for you only.",
-    "--next takes your oldest unread message; sessions racing as one instance never get the same one."})
+@Command(
+        name = "read",
+        description = {
+            "Show a whole message and mark it read for you only.",
+            "--next takes your oldest unread message; sessions racing as one instance never get the same one."
+        })
 final class ReadCommand extends Verb {
     @Mixin
     CallerOptions caller;
@@ -41,7 +44,8 @@ final class ReadCommand extends Verb {
         MessageDao messages = new MessageDao(session.db());
         Optional<MessageDao.Read> read = which.next ? messages.readNext(me) : messages.read(me, which.id);
         if (read.isEmpty() && !which.next) {
-            throw ClambakeException.notFound("no message #" + which.id + " for " + me.name() + " (unknown, expired or addressed to another instance)");
+            throw ClambakeException.notFound("no message #" + which.id + " for " + me.name()
+                    + " (unknown, expired or addressed to another instance)");
         }
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -56,8 +60,10 @@ final class ReadCommand extends Verb {
         Message m = read.get().message();
         PrintWriter out = out();
         out.println("#" + m.id() + " " + m.type().label() + " from " + m.from() + " to " + m.to() + ", "
-                + Text.age(m.createdAt(), session.now()) + (read.get().firstRead() || m.readAt() == null ? ""
-                : " (read " + Text.age(m.readAt(), session.now()) + ")"));
+                + Text.age(m.createdAt(), session.now())
+                + (read.get().firstRead() || m.readAt() == null
+                        ? ""
+                        : " (read " + Text.age(m.readAt(), session.now()) + ")"));
         out.println("Subject: " + m.subject());
         if (!m.body().isBlank()) {
             out.println();

@@ -1,15 +1,15 @@
 package io.clambake.cli;
 
-import io.clambake.domain.ExitCode;
-import io.clambake.output.Text;
-import io.clambake.output.Views;
 import io.clambake.db.MemoryDao;
 import io.clambake.domain.ClambakeException;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Memory;
 import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryStatus;
 import io.clambake.domain.MemoryType;
 import io.clambake.domain.Page;
+import io.clambake.output.Text;
+import io.clambake.output.Views;
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -20,9 +20,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "recall", description = {
-    "Query project (default: yours) or global memory, newest first.",
-    "--search is full-text search with English stemming, best match first."})
+@Command(
+        name = "recall",
+        description = {
+            "Query project (default: yours) or global memory, newest first.",
+            "--search is full-text search with English stemming, best match first."
+        })
 final class RecallCommand extends Verb {
     @Mixin
     CallerOptions caller;
@@ -38,10 +41,17 @@ final class RecallCommand extends Verb {
     @Option(names = "--search", paramLabel = "Z", description = "Words to search for in titles and contents.")
     String search;
 
-    @Option(names = "--status", paramLabel = "S", description = "active, resolved, obsolete or all (default: active and resolved).")
+    @Option(
+            names = "--status",
+            paramLabel = "S",
+            description = "active, resolved, obsolete or all (default: active and resolved).")
     String status;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Show at most N (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "Show at most N (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--full", description = "Print whole contents instead of the first " + PREVIEW + " characters.")
@@ -54,7 +64,8 @@ final class RecallCommand extends Verb {
         if (limit < 1 || limit > 1000) {
             throw ClambakeException.invalid("--limit must be between 1 and 1000");
         }
-        List<MemoryStatus> statuses = status == null ? List.of(MemoryStatus.ACTIVE, MemoryStatus.RESOLVED)
+        List<MemoryStatus> statuses = status == null
+                ? List.of(MemoryStatus.ACTIVE, MemoryStatus.RESOLVED)
                 : "all".equals(status) ? List.of(MemoryStatus.values()) : List.of(MemoryStatus.parse(status));
         String query = search == null || search.isBlank() ? null : search;
         String project = scope.project(session.meIfRegistered());
@@ -75,13 +86,15 @@ final class RecallCommand extends Verb {
         }
         OffsetDateTime now = session.now();
         for (Memory m : page.items()) {
-            String marker = m.status() == MemoryStatus.ACTIVE ? "" : " [" + m.status().label() + "]";
-            out.println("#" + m.id() + " " + m.type().label() + marker + ": " + m.title() + "  ("
-                    + m.author() + ", " + Text.age(m.updatedAt(), now) + ")");
+            String marker =
+                    m.status() == MemoryStatus.ACTIVE ? "" : " [" + m.status().label() + "]";
+            out.println("#" + m.id() + " " + m.type().label() + marker + ": " + m.title() + "  (" + m.author() + ", "
+                    + Text.age(m.updatedAt(), now) + ")");
             String content = m.content().strip();
             boolean cut = !full && content.length() > PREVIEW;
-            String shown = cut ? content.substring(0, PREVIEW) + "… (" + (content.length() - PREVIEW)
-                    + " more characters, --full)" : content;
+            String shown = cut
+                    ? content.substring(0, PREVIEW) + "… (" + (content.length() - PREVIEW) + " more characters, --full)"
+                    : content;
             shown.lines().forEach(line -> out.println("    " + line));
         }
         if (more > 0) {

@@ -13,9 +13,12 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "register", description = {
-    "Join as an instance of a project and print its name.",
-    "Registering again with the same host, directory and project revives the same name and inbox."})
+@Command(
+        name = "register",
+        description = {
+            "Join as an instance of a project and print its name.",
+            "Registering again with the same host, directory and project revives the same name and inbox."
+        })
 final class RegisterCommand extends Verb {
     @Mixin
     DatabaseOptions database;
@@ -32,8 +35,8 @@ final class RegisterCommand extends Verb {
         String name = registration.name();
         String directory = session.directory(registration.dir).toString();
         Long pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(null);
-        InstanceDao.Registration result = new InstanceDao(session.db()).register(
-                session.env().host(), directory, project, pid, name, new NameGenerator(new SecureRandom()));
+        InstanceDao.Registration result = new InstanceDao(session.db())
+                .register(session.env().host(), directory, project, pid, name, new NameGenerator(new SecureRandom()));
         Instance me = result.instance();
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();

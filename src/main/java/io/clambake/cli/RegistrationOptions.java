@@ -5,7 +5,10 @@ import picocli.CommandLine.Option;
 
 /** How a new instance registers: its project, its directory and, if asked for, its name. */
 final class RegistrationOptions {
-    @Option(names = "--project", paramLabel = "P", description = "Project to register in (register requires it; mcp defaults to the git repository's name).")
+    @Option(
+            names = "--project",
+            paramLabel = "P",
+            description = "Project to register in (register requires it; mcp defaults to the git repository's name).")
     String project;
 
     @Option(names = "--dir", paramLabel = "D", description = "Working directory to register (default: current).")

@@ -1,13 +1,13 @@
 package io.clambake.cli;
 
-import io.clambake.domain.ExitCode;
-import io.clambake.output.Views;
 import io.clambake.db.MemoryDao;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Memory;
 import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryType;
 import io.clambake.domain.Rules;
+import io.clambake.output.Views;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
@@ -15,10 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "remember", description = {
-    "Store knowledge for a project (default: yours) or for every project (--global).",
-    "Project types: architecture, feature, issue, fix, decision, pattern, gotcha, update.",
-    "Global types: infrastructure, convention, tool, preference, credential, lesson."})
+@Command(
+        name = "remember",
+        description = {
+            "Store knowledge for a project (default: yours) or for every project (--global).",
+            "Project types: architecture, feature, issue, fix, decision, pattern, gotcha, update.",
+            "Global types: infrastructure, convention, tool, preference, credential, lesson."
+        })
 final class RememberCommand extends Verb {
     @Mixin
     CallerOptions caller;
@@ -32,7 +35,10 @@ final class RememberCommand extends Verb {
     @Option(names = "--title", required = true, paramLabel = "X", description = "Short title (max 200 characters).")
     String title;
 
-    @Option(names = "--content", required = true, paramLabel = "Y",
+    @Option(
+            names = "--content",
+            required = true,
+            paramLabel = "Y",
             description = "The knowledge (max 65536 characters); '-' reads standard input.")
     String content;
 

@@ -27,7 +27,7 @@ final class ScopeOptions {
         if (project != null) {
             return Rules.project(project);
         }
-        return caller.map(Instance::project).orElseThrow(() -> ClambakeException.invalid(
-                "name a project with --project P, or use --global"));
+        return caller.map(Instance::project)
+                .orElseThrow(() -> ClambakeException.invalid("name a project with --project P, or use --global"));
     }
 }

@@ -1,23 +1,25 @@
 package io.clambake.cli;
 
-import io.clambake.domain.ExitCode;
-import io.clambake.output.Text;
-import io.clambake.output.Views;
 import io.clambake.db.InstanceDao;
 import io.clambake.db.MessageDao;
 import io.clambake.domain.ClambakeException;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Message;
 import io.clambake.domain.MessageType;
 import io.clambake.domain.Recipient;
 import io.clambake.domain.Rules;
+import io.clambake.output.Text;
+import io.clambake.output.Views;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "send", description = "Send a message to one instance, to every instance (@all) or to a project (@project:P).")
+@Command(
+        name = "send",
+        description = "Send a message to one instance, to every instance (@all) or to a project (@project:P).")
 final class SendCommand extends Verb {
     @Mixin
     CallerOptions caller;
@@ -25,17 +27,30 @@ final class SendCommand extends Verb {
     @Option(names = "--to", required = true, paramLabel = "NAME|@all|@project:P", description = "Recipient.")
     String to;
 
-    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "info",
+    @Option(
+            names = "--type",
+            paramLabel = "TYPE",
+            defaultValue = "info",
             description = "info, warning, blocker, request or done (default: ${DEFAULT-VALUE}).")
     String type;
 
-    @Option(names = "--subject", required = true, paramLabel = "S", description = "One-line subject (max 200 characters).")
+    @Option(
+            names = "--subject",
+            required = true,
+            paramLabel = "S",
+            description = "One-line subject (max 200 characters).")
     String subject;
 
-    @Option(names = "--body", paramLabel = "B", description = "Message body (max 65536 characters); '-' reads standard input.")
+    @Option(
+            names = "--body",
+            paramLabel = "B",
+            description = "Message body (max 65536 characters); '-' reads standard input.")
     String body;
 
-    @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "7d",
+    @Option(
+            names = "--ttl",
+            paramLabel = "DURATION",
+            defaultValue = "7d",
             description = "Expire after this long: 90s, 30m, 2h, 7d (default: ${DEFAULT-VALUE}).")
     String ttl;
 
@@ -49,7 +64,8 @@ final class SendCommand extends Verb {
         Instance me = session.me();
         Long recipientId = null;
         if (recipient instanceof Recipient.Direct direct) {
-            recipientId = new InstanceDao(session.db()).findByName(direct.name())
+            recipientId = new InstanceDao(session.db())
+                    .findByName(direct.name())
                     .orElseThrow(() -> ClambakeException.notFound("no instance named '" + direct.name() + "'"))
                     .id();
         }

@@ -11,23 +11,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "server", description = {
-    "Start, stop or show Clambake's embedded PostgreSQL, the database when none",
-    "is configured. Any verb starts it when needed; it keeps running after the",
-    "command, and keeps its data when stopped or killed.",
-    "State directory: $CLAMBAKE_HOME, else $XDG_DATA_HOME/clambake, else",
-    "~/.local/share/clambake (%%LOCALAPPDATA%%\\clambake on Windows,",
-    "/var/lib/clambake as root). Port: $CLAMBAKE_SERVER_PORT, else the last one,",
-    "else 54329, else the next free one."})
+@Command(
+        name = "server",
+        description = {
+            "Start, stop or show Clambake's embedded PostgreSQL, the database when none",
+            "is configured. Any verb starts it when needed; it keeps running after the",
+            "command, and keeps its data when stopped or killed.",
+            "State directory: $CLAMBAKE_HOME, else $XDG_DATA_HOME/clambake, else",
+            "~/.local/share/clambake (%%LOCALAPPDATA%%\\clambake on Windows,",
+            "/var/lib/clambake as root). Port: $CLAMBAKE_SERVER_PORT, else the last one,",
+            "else 54329, else the next free one."
+        })
 final class ServerCommand extends Verb {
     @Mixin
     DatabaseOptions database;
 
-    enum Action { start, stop, status }
+    enum Action {
+        start,
+        stop,
+        status
+    }
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "start, stop or status.")
     Action action;
-
 
     @Override
     protected int run(Session session) {
@@ -58,9 +64,11 @@ final class ServerCommand extends Verb {
         }
         out().println(headline(status, changed));
         if (status.running()) {
-            out().println("url   " + status.url() + "  (password in " + status.home().resolve("server.properties") + ")");
+            out().println("url   " + status.url() + "  (password in "
+                    + status.home().resolve("server.properties") + ")");
         }
-        out().println("home  " + status.home() + account.map(user -> "  (server runs as " + user + ")").orElse(""));
+        out().println("home  " + status.home()
+                + account.map(user -> "  (server runs as " + user + ")").orElse(""));
         out().println("log   " + status.log());
         configured.ifPresent(source -> out().println("not in use: commands use the database from " + source));
         return ExitCode.OK;
@@ -71,7 +79,7 @@ final class ServerCommand extends Verb {
             return (changed ? "stopped" : "not running") + "  PostgreSQL " + status.version()
                     + "  (any verb starts it on 127.0.0.1:" + status.port() + ")";
         }
-        return (changed ? "started" : "running") + "  PostgreSQL " + status.version() + " on 127.0.0.1:"
-                + status.port() + "  pid " + status.pid();
+        return (changed ? "started" : "running") + "  PostgreSQL " + status.version() + " on 127.0.0.1:" + status.port()
+                + "  pid " + status.pid();
     }
 }

@@ -8,11 +8,11 @@ import io.clambake.db.AgentSessionDao;
 import io.clambake.db.ConnectionSource;
 import io.clambake.db.Database;
 import io.clambake.db.InstanceDao;
-import io.clambake.embedded.EmbeddedServer;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.Failure;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Rules;
+import io.clambake.embedded.EmbeddedServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -55,8 +55,8 @@ final class Session implements AutoCloseable {
     }
 
     DatabaseSettings settings() {
-        DatabaseSettings settings = new SettingsResolver(env)
-                .resolve(dbUrl, schema -> new EmbeddedServer(env).connectionSettings(schema));
+        DatabaseSettings settings =
+                new SettingsResolver(env).resolve(dbUrl, schema -> new EmbeddedServer(env).connectionSettings(schema));
         return parameters == null ? settings : settings.withParameters(parameters);
     }
 
@@ -97,14 +97,19 @@ final class Session implements AutoCloseable {
     Instance me() throws SQLException {
         Optional<Instance> found = lookUp();
         if (found.isEmpty()) {
-            throw new ClambakeException(Failure.NOT_REGISTERED, "not registered: no instance for " + cwd()
-                    + " on " + env.host() + " (run 'clambake register --project P' here, or pass --as NAME)");
+            throw new ClambakeException(
+                    Failure.NOT_REGISTERED,
+                    "not registered: no instance for " + cwd() + " on " + env.host()
+                            + " (run 'clambake register --project P' here, or pass --as NAME)");
         }
         Instance me = found.get();
         if (!me.live()) {
-            throw new ClambakeException(Failure.NOT_REGISTERED, me.name() + " is not registered ("
-                    + me.leftReason() + " at " + me.leftAt().toInstant() + "); run 'clambake register --project "
-                    + me.project() + "' in " + me.dir() + " to come back with the same name and inbox");
+            throw new ClambakeException(
+                    Failure.NOT_REGISTERED,
+                    me.name() + " is not registered ("
+                            + me.leftReason() + " at " + me.leftAt().toInstant()
+                            + "); run 'clambake register --project "
+                            + me.project() + "' in " + me.dir() + " to come back with the same name and inbox");
         }
         return me;
     }
@@ -120,8 +125,10 @@ final class Session implements AutoCloseable {
         String name = as != null ? as : env.get("CLAMBAKE_INSTANCE");
         if (name != null) {
             String source = as != null ? "--as" : "CLAMBAKE_INSTANCE";
-            Instance named = instances.touchByName(name)
-                    .orElseThrow(() -> ClambakeException.notFound("no instance named '" + name + "' (from " + source + ")"));
+            Instance named = instances
+                    .touchByName(name)
+                    .orElseThrow(
+                            () -> ClambakeException.notFound("no instance named '" + name + "' (from " + source + ")"));
             return Optional.of(named);
         }
         return instances.touchByDirectory(env.host(), ancestors(cwd()));

@@ -1,15 +1,15 @@
 package io.clambake.cli;
 
-import io.clambake.domain.ExitCode;
-import io.clambake.output.Text;
-import io.clambake.output.Views;
 import io.clambake.db.InstanceDao;
 import io.clambake.db.LogDao;
 import io.clambake.db.MessageQueries;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.domain.LogEntry;
 import io.clambake.domain.Message;
 import io.clambake.domain.Rules;
+import io.clambake.output.Text;
+import io.clambake.output.Views;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -29,11 +29,17 @@ final class StatusCommand extends Verb {
     @Option(names = "--project", paramLabel = "P", description = "Only this project.")
     String project;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "10",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "10",
             description = "Recent messages and log entries to show (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--stale-after", paramLabel = "DURATION", defaultValue = "1h",
+    @Option(
+            names = "--stale-after",
+            paramLabel = "DURATION",
+            defaultValue = "1h",
             description = "Mark instances unseen this long as stale (default: ${DEFAULT-VALUE}).")
     String staleAfter;
 
@@ -55,7 +61,11 @@ final class StatusCommand extends Verb {
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("me", me.map(Instance::name).orElse(null));
-            doc.put("instances", live.stream().map(i -> Views.instance(i, i.staleAt(now, threshold))).toList());
+            doc.put(
+                    "instances",
+                    live.stream()
+                            .map(i -> Views.instance(i, i.staleAt(now, threshold)))
+                            .toList());
             doc.put("messages", messages.stream().map(Views::message).toList());
             doc.put("log", log.stream().map(Views::logEntry).toList());
             return printJson(doc);
@@ -67,7 +77,12 @@ final class StatusCommand extends Verb {
             Text.Table table = new Text.Table().row("NAME", "PROJECT", "HOST", "DIR", "LAST SEEN", "TASK");
             for (Instance i : live) {
                 String seen = Text.age(i.lastSeen(), now) + (i.staleAt(now, threshold) ? " (stale)" : "");
-                table.row(i.name(), i.project(), i.host(), Text.oneLine(i.dir(), 40), seen,
+                table.row(
+                        i.name(),
+                        i.project(),
+                        i.host(),
+                        Text.oneLine(i.dir(), 40),
+                        seen,
                         Text.oneLine(i.task() == null ? "-" : i.task(), 60));
             }
             table.print(out);
@@ -76,7 +91,11 @@ final class StatusCommand extends Verb {
         out.println("RECENT MESSAGES");
         Text.Table recent = new Text.Table();
         for (Message m : messages) {
-            recent.row("#" + m.id(), Text.age(m.createdAt(), now), m.from() + " -> " + m.to(), m.type().label(),
+            recent.row(
+                    "#" + m.id(),
+                    Text.age(m.createdAt(), now),
+                    m.from() + " -> " + m.to(),
+                    m.type().label(),
                     Text.oneLine(m.subject(), 70));
         }
         recent.print(out);

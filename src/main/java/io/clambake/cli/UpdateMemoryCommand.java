@@ -1,19 +1,21 @@
 package io.clambake.cli;
 
-import io.clambake.domain.ExitCode;
-import io.clambake.output.Views;
 import io.clambake.db.MemoryDao;
 import io.clambake.domain.ClambakeException;
+import io.clambake.domain.ExitCode;
 import io.clambake.domain.Memory;
 import io.clambake.domain.MemoryStatus;
 import io.clambake.domain.Rules;
+import io.clambake.output.Views;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "update-memory", description = "Change a memory's status (active, resolved, obsolete), title or content.")
+@Command(
+        name = "update-memory",
+        description = "Change a memory's status (active, resolved, obsolete), title or content.")
 final class UpdateMemoryCommand extends Verb {
     @Mixin
     CallerOptions caller;
@@ -36,8 +38,12 @@ final class UpdateMemoryCommand extends Verb {
             throw ClambakeException.invalid("nothing to update: give --status, --title or --content");
         }
         MemoryStatus newStatus = status == null ? null : MemoryStatus.parse(status);
-        String newTitle = title == null ? null : Rules.text("--title", title, Rules.MAX_TITLE).strip();
-        String newContent = content == null ? null : Rules.text("--content", valueOrStdin(content), Rules.MAX_TEXT).strip();
+        String newTitle = title == null
+                ? null
+                : Rules.text("--title", title, Rules.MAX_TITLE).strip();
+        String newContent = content == null
+                ? null
+                : Rules.text("--content", valueOrStdin(content), Rules.MAX_TEXT).strip();
         session.meIfRegistered();
         Memory memory = new MemoryDao(session.db()).update(id, newStatus, newTitle, newContent);
         if (json()) {

@@ -1,8 +1,8 @@
 package io.clambake.cli;
 
 import io.clambake.config.Environment;
-import io.clambake.output.Json;
 import io.clambake.domain.ExitCode;
+import io.clambake.output.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,8 @@ abstract class Verb implements Callable<Integer> {
     public final Integer call() throws Exception {
         DatabaseOptions database = mixin(DatabaseOptions.class);
         String as = database instanceof CallerOptions caller ? caller.as : null;
-        try (Session session = new Session(environment(), database == null ? null : database.dbUrl, as, root().pool())) {
+        try (Session session =
+                new Session(environment(), database == null ? null : database.dbUrl, as, root().pool())) {
             return run(session);
         }
     }
@@ -43,8 +44,12 @@ abstract class Verb implements Callable<Integer> {
     }
 
     private <T> T mixin(Class<T> type) {
-        return spec.mixins().values().stream().map(CommandSpec::userObject)
-                .filter(type::isInstance).map(type::cast).findFirst().orElse(null);
+        return spec.mixins().values().stream()
+                .map(CommandSpec::userObject)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .findFirst()
+                .orElse(null);
     }
 
     PrintWriter out() {

@@ -6,8 +6,8 @@ import java.util.Properties;
  * Where the database is and how to log in. {@link #toString()} and {@link #describe()} never
  * include the password, so the object is safe to put in any message.
  */
-public record DatabaseSettings(String host, int port, String database, String user, String password,
-                               String extraParameters, String schema) {
+public record DatabaseSettings(
+        String host, int port, String database, String user, String password, String extraParameters, String schema) {
 
     public String jdbcUrl() {
         String url = "jdbc:postgresql://" + hostForUrl() + ":" + port + "/" + database;

@@ -16,8 +16,11 @@ public record Environment(Map<String, String> variables, Path cwd, Path home, In
     /** The home directory is $HOME when set, as for any Unix tool; Java's user.home ignores it. */
     public static Environment ofProcess() {
         String home = System.getenv("HOME");
-        return new Environment(System.getenv(), Path.of("").toAbsolutePath(),
-                Path.of(home == null || home.isEmpty() ? System.getProperty("user.home") : home), System.in);
+        return new Environment(
+                System.getenv(),
+                Path.of("").toAbsolutePath(),
+                Path.of(home == null || home.isEmpty() ? System.getProperty("user.home") : home),
+                System.in);
     }
 
     public String get(String name) {

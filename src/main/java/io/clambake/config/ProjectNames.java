@@ -13,8 +13,7 @@ import java.util.Optional;
 public final class ProjectNames {
     private static final int MAX = 64;
 
-    private ProjectNames() {
-    }
+    private ProjectNames() {}
 
     public static String guess(Path dir) {
         Path start = dir.toAbsolutePath().normalize();
@@ -36,7 +35,8 @@ public final class ProjectNames {
             String line = Files.readString(gitFile).strip();
             int marker = line.indexOf("/.git/worktrees/");
             if (line.startsWith("gitdir:") && marker > 0) {
-                return Optional.of(Path.of(line.substring("gitdir:".length(), marker).strip()));
+                return Optional.of(
+                        Path.of(line.substring("gitdir:".length(), marker).strip()));
             }
         } catch (IOException | RuntimeException e) {
             // not a worktree we understand: the checkout's own name will do

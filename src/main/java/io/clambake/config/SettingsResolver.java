@@ -45,7 +45,9 @@ public final class SettingsResolver {
         if (env.get("CLAMBAKE_DB_URL") != null) {
             return Optional.of("CLAMBAKE_DB_URL");
         }
-        return readConfigFile().getProperty("url") != null ? Optional.of(configFile().toString()) : Optional.empty();
+        return readConfigFile().getProperty("url") != null
+                ? Optional.of(configFile().toString())
+                : Optional.empty();
     }
 
     /** {@code whenNoneConfigured} gets the schema and supplies the database (the embedded server). */
@@ -54,7 +56,8 @@ public final class SettingsResolver {
         String url = firstNonNull(dbUrlOption, env.get("CLAMBAKE_DB_URL"), file.getProperty("url"));
         String schema = firstNonNull(env.get("CLAMBAKE_SCHEMA"), file.getProperty("schema"), DEFAULT_SCHEMA);
         if (!SCHEMA.matcher(schema).matches()) {
-            throw ClambakeException.invalid("invalid schema name '" + schema + "' (lower-case letters, digits and '_')");
+            throw ClambakeException.invalid(
+                    "invalid schema name '" + schema + "' (lower-case letters, digits and '_')");
         }
         if (url == null) {
             return whenNoneConfigured.apply(schema);
@@ -63,17 +66,24 @@ public final class SettingsResolver {
         if (parsed.password() != null) {
             return parsed;
         }
-        String password = firstNonNull(env.get("CLAMBAKE_DB_PASSWORD"), env.get("PGPASSWORD"), file.getProperty("password"));
-        return new DatabaseSettings(parsed.host(), parsed.port(), parsed.database(), parsed.user(), password,
-                parsed.extraParameters(), schema);
+        String password =
+                firstNonNull(env.get("CLAMBAKE_DB_PASSWORD"), env.get("PGPASSWORD"), file.getProperty("password"));
+        return new DatabaseSettings(
+                parsed.host(),
+                parsed.port(),
+                parsed.database(),
+                parsed.user(),
+                password,
+                parsed.extraParameters(),
+                schema);
     }
 
     /** Accepts {@code postgresql://user:pass@host:port/db?k=v} and {@code jdbc:postgresql://host/db?user=u&password=p}. */
     static DatabaseSettings parse(String url, String schema) {
         String rest = url.startsWith("jdbc:") ? url.substring(5) : url;
         if (!rest.startsWith("postgresql://") && !rest.startsWith("postgres://")) {
-            throw ClambakeException.invalid("database URL must start with postgresql:// or jdbc:postgresql:// ("
-                    + redact(url) + ")");
+            throw ClambakeException.invalid(
+                    "database URL must start with postgresql:// or jdbc:postgresql:// (" + redact(url) + ")");
         }
         URI uri;
         try {

@@ -24,15 +24,12 @@ public final class AgentSessionDao {
     }
 
     /** Who wants to attach: a session id and the registration it would make. */
-    public record Request(String sessionId, String host, String dir, String project, Long pid, String name) {
-    }
+    public record Request(String sessionId, String host, String dir, String project, Long pid, String name) {}
 
     /** {@code registered}: a register happened; {@code revived}: it brought a departed name back. */
-    public record Attached(Instance instance, boolean registered, boolean revived, int siblings) {
-    }
+    public record Attached(Instance instance, boolean registered, boolean revived, int siblings) {}
 
-    public record Ended(Instance instance, boolean deregistered) {
-    }
+    public record Ended(Instance instance, boolean deregistered) {}
 
     /**
      * Ties the session to an instance. A session already tied to a live instance keeps it. Else,
@@ -100,7 +97,9 @@ public final class AgentSessionDao {
             if (instance.isEmpty()) {
                 return Optional.empty();
             }
-            Sql.update(connection, "UPDATE agent_sessions SET ended_at = now() WHERE id = ? AND ended_at IS NULL",
+            Sql.update(
+                    connection,
+                    "UPDATE agent_sessions SET ended_at = now() WHERE id = ? AND ended_at IS NULL",
                     sessionId);
             Instance me = instance.get();
             if (!me.live() || openSessions(me.id(), sessionId) > 0) {

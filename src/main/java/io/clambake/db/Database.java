@@ -10,8 +10,7 @@ import java.time.OffsetDateTime;
 
 /** Opens the one connection a short-lived command needs, with the schema brought up to date. */
 public final class Database {
-    private Database() {
-    }
+    private Database() {}
 
     public static Connection open(DatabaseSettings settings) {
         Connection connection = connect(settings);
@@ -37,13 +36,17 @@ public final class Database {
 
     /** The database's clock, which wrote every stored time: ages computed from it need no synced JVM clock. */
     public static OffsetDateTime now(Connection connection) throws SQLException {
-        return Sql.one(connection, "SELECT now() AS now", rs -> Sql.time(rs, "now")).orElseThrow();
+        return Sql.one(connection, "SELECT now() AS now", rs -> Sql.time(rs, "now"))
+                .orElseThrow();
     }
 
     /** True for errors that mean "cannot reach or log in to the database", not "bad statement". */
     public static boolean isConnectionFailure(SQLException e) {
         String state = e.getSQLState();
-        return state == null || state.startsWith("08") || state.startsWith("28") || state.equals("3D000")
+        return state == null
+                || state.startsWith("08")
+                || state.startsWith("28")
+                || state.equals("3D000")
                 || state.startsWith("57P");
     }
 
@@ -58,15 +61,17 @@ public final class Database {
     }
 
     public static ClambakeException unavailable(DatabaseSettings settings, SQLException e) {
-        return new ClambakeException(Failure.DATABASE_UNAVAILABLE,
-                "cannot use PostgreSQL at " + settings.describe() + ": " + reason(e), e);
+        return new ClambakeException(
+                Failure.DATABASE_UNAVAILABLE, "cannot use PostgreSQL at " + settings.describe() + ": " + reason(e), e);
     }
 
     private static String reason(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         return switch (state) {
-            case "08001", "08004" -> e.getMessage() != null && e.getMessage().contains("refused")
-                    ? "connection refused (is the server running?)" : firstLine(e);
+            case "08001", "08004" ->
+                e.getMessage() != null && e.getMessage().contains("refused")
+                        ? "connection refused (is the server running?)"
+                        : firstLine(e);
             case "28P01" -> "password authentication failed";
             case "3D000" -> "database does not exist";
             default -> firstLine(e);

@@ -23,15 +23,15 @@ public final class InstanceDao {
         this.connection = connection;
     }
 
-    public record Registration(Instance instance, boolean revived) {
-    }
+    public record Registration(Instance instance, boolean revived) {}
 
     /**
      * Creates the instance for host+dir+project, or revives the one already there (same name, same
      * inbox). A generated name that collides with another instance's is simply drawn again.
      */
-    public Registration register(String host, String dir, String project, Long pid, String requestedName,
-                                 NameGenerator names) throws SQLException {
+    public Registration register(
+            String host, String dir, String project, Long pid, String requestedName, NameGenerator names)
+            throws SQLException {
         String sql = """
                 INSERT INTO instances AS i (name, host, dir, project, pid)
                 VALUES (?, ?, ?, ?, ?)
@@ -46,14 +46,23 @@ public final class InstanceDao {
             // Inside a caller's transaction a failed insert would abort it; a savepoint keeps it usable.
             Savepoint beforeAttempt = connection.getAutoCommit() ? null : connection.setSavepoint();
             try {
-                return Sql.one(connection, sql,
-                        rs -> new Registration(map(rs), rs.getBoolean("revived")),
-                        name, host, dir, project, pid, requestedName != null).orElseThrow();
+                return Sql.one(
+                                connection,
+                                sql,
+                                rs -> new Registration(map(rs), rs.getBoolean("revived")),
+                                name,
+                                host,
+                                dir,
+                                project,
+                                pid,
+                                requestedName != null)
+                        .orElseThrow();
             } catch (SQLException e) {
                 if (beforeAttempt != null) {
                     connection.rollback(beforeAttempt);
                 }
-                boolean nameTaken = "23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("instances_name_key");
+                boolean nameTaken = "23505".equals(e.getSQLState())
+                        && String.valueOf(e.getMessage()).contains("instances_name_key");
                 if (!nameTaken) {
                     throw e;
                 }
@@ -155,9 +164,18 @@ public final class InstanceDao {
     }
 
     static Instance map(ResultSet rs) throws SQLException {
-        return new Instance(rs.getLong("id"), rs.getString("name"), rs.getString("host"), rs.getString("dir"),
-                rs.getString("project"), Sql.nullableLong(rs, "pid"), rs.getString("task"),
-                Sql.time(rs, "first_registered_at"), Sql.time(rs, "started_at"), Sql.time(rs, "last_seen"),
-                Sql.time(rs, "left_at"), rs.getString("left_reason"));
+        return new Instance(
+                rs.getLong("id"),
+                rs.getString("name"),
+                rs.getString("host"),
+                rs.getString("dir"),
+                rs.getString("project"),
+                Sql.nullableLong(rs, "pid"),
+                rs.getString("task"),
+                Sql.time(rs, "first_registered_at"),
+                Sql.time(rs, "started_at"),
+                Sql.time(rs, "last_seen"),
+                Sql.time(rs, "left_at"),
+                rs.getString("left_reason"));
     }
 }

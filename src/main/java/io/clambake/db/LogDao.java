@@ -21,7 +21,8 @@ public final class LogDao {
                 SELECT l.id, i.name, i.project, l.action, l.summary, l.created_at
                   FROM l JOIN instances i ON i.id = l.instance_id
                 """;
-        return Sql.one(connection, sql, LogDao::map, instanceId, action, summary).orElseThrow();
+        return Sql.one(connection, sql, LogDao::map, instanceId, action, summary)
+                .orElseThrow();
     }
 
     public List<LogEntry> recent(String project, int limit) throws SQLException {
@@ -36,7 +37,12 @@ public final class LogDao {
     }
 
     static LogEntry map(ResultSet rs) throws SQLException {
-        return new LogEntry(rs.getLong("id"), rs.getString("name"), rs.getString("project"), rs.getString("action"),
-                rs.getString("summary"), Sql.time(rs, "created_at"));
+        return new LogEntry(
+                rs.getLong("id"),
+                rs.getString("name"),
+                rs.getString("project"),
+                rs.getString("action"),
+                rs.getString("summary"),
+                Sql.time(rs, "created_at"));
     }
 }

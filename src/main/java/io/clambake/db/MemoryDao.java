@@ -27,12 +27,17 @@ public final class MemoryDao {
         this.connection = connection;
     }
 
-    public record Query(MemoryScope scope, String project, MemoryType type, String search,
-                        List<MemoryStatus> statuses, int limit) {
-    }
+    public record Query(
+            MemoryScope scope,
+            String project,
+            MemoryType type,
+            String search,
+            List<MemoryStatus> statuses,
+            int limit) {}
 
-    public Memory remember(MemoryScope scope, String project, MemoryType type, String title, String content,
-                           long authorId) throws SQLException {
+    public Memory remember(
+            MemoryScope scope, String project, MemoryType type, String title, String content, long authorId)
+            throws SQLException {
         String sql = """
                 WITH m AS (
                     INSERT INTO memories (scope, project, type, title, content, author_id)
@@ -40,8 +45,8 @@ public final class MemoryDao {
                     RETURNING *)
                 SELECT %s, NULL::float8 AS rank FROM m JOIN instances a ON a.id = m.author_id
                 """.formatted(COLUMNS);
-        return Sql.one(connection, sql, MemoryDao::map, scope.label(), project, type.label(), title, content,
-                authorId).orElseThrow();
+        return Sql.one(connection, sql, MemoryDao::map, scope.label(), project, type.label(), title, content, authorId)
+                .orElseThrow();
     }
 
     /** Newest first; with a search, best full-text match first (title weighs more than content). */
@@ -56,7 +61,8 @@ public final class MemoryDao {
         if (!global) {
             params.add(q.project());
         }
-        params.addAll(Arrays.asList(type, type, q.statuses().stream().map(MemoryStatus::label).toArray(String[]::new)));
+        params.addAll(Arrays.asList(
+                type, type, q.statuses().stream().map(MemoryStatus::label).toArray(String[]::new)));
 
         if (q.search() != null) {
             String sql = """
@@ -80,7 +86,8 @@ public final class MemoryDao {
         String count = """
                 SELECT count(*) AS total FROM (SELECT 1 FROM memories m WHERE %s LIMIT %d) AS capped
                 """.formatted(filter, COUNT_CAP);
-        long total = Sql.one(connection, count, rs -> rs.getLong("total"), params.toArray()).orElse(0L);
+        long total = Sql.one(connection, count, rs -> rs.getLong("total"), params.toArray())
+                .orElse(0L);
         return new Page<>(rows, total);
     }
 
@@ -112,9 +119,17 @@ public final class MemoryDao {
         MemoryScope scope = MemoryScope.parse(rs.getString("scope"));
         double rankValue = rs.getDouble("rank");
         Double rank = rs.wasNull() ? null : rankValue;
-        return new Memory(rs.getLong("id"), scope, rs.getString("project"),
-                MemoryType.parse(rs.getString("type"), scope), rs.getString("title"), rs.getString("content"),
-                MemoryStatus.parse(rs.getString("status")), rs.getString("author"), Sql.time(rs, "created_at"),
-                Sql.time(rs, "updated_at"), rank);
+        return new Memory(
+                rs.getLong("id"),
+                scope,
+                rs.getString("project"),
+                MemoryType.parse(rs.getString("type"), scope),
+                rs.getString("title"),
+                rs.getString("content"),
+                MemoryStatus.parse(rs.getString("status")),
+                rs.getString("author"),
+                Sql.time(rs, "created_at"),
+                Sql.time(rs, "updated_at"),
+                rank);
     }
 }

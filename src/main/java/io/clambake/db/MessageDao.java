@@ -18,13 +18,14 @@ public final class MessageDao {
         this.connection = connection;
     }
 
-    public record Read(Message message, boolean firstRead) {
-    }
+    public record Read(Message message, boolean firstRead) {}
 
     /** {@code recipientId} is the resolved instance for a direct message, else null. */
-    public Message send(long senderId, Recipient to, Long recipientId, MessageType type, String subject, String body,
-                        Duration ttl) throws SQLException {
-        String audience = to instanceof Recipient.Direct ? "direct" : to instanceof Recipient.Everyone ? "all" : "project";
+    public Message send(
+            long senderId, Recipient to, Long recipientId, MessageType type, String subject, String body, Duration ttl)
+            throws SQLException {
+        String audience =
+                to instanceof Recipient.Direct ? "direct" : to instanceof Recipient.Everyone ? "all" : "project";
         String project = to instanceof Recipient.Project p ? p.project() : null;
         String sql = """
                 WITH m AS (
@@ -33,8 +34,19 @@ public final class MessageDao {
                     RETURNING *)
                 SELECT %s, NULL::timestamptz AS read_at FROM m %s
                 """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
-        return Sql.one(connection, sql, MessageRows::map, senderId, audience, recipientId, project, type.label(),
-                subject, body, (double) ttl.toSeconds()).orElseThrow();
+        return Sql.one(
+                        connection,
+                        sql,
+                        MessageRows::map,
+                        senderId,
+                        audience,
+                        recipientId,
+                        project,
+                        type.label(),
+                        subject,
+                        body,
+                        (double) ttl.toSeconds())
+                .orElseThrow();
     }
 
     /**
@@ -64,8 +76,18 @@ public final class MessageDao {
                   FROM %s p JOIN messages m ON m.id = p.id %s
                  ORDER BY m.type IN ('blocker', 'warning') DESC, m.id DESC
                 """.formatted(MessageRows.COLUMNS, again ? "picked" : "shown", MessageRows.JOINS);
-        return Sql.page(connection, sql, MessageRows::map, reader.id(), reader.project(), reader.registeredAt(),
-                reader.id(), again, sessionId, limit, sessionId);
+        return Sql.page(
+                connection,
+                sql,
+                MessageRows::map,
+                reader.id(),
+                reader.project(),
+                reader.registeredAt(),
+                reader.id(),
+                again,
+                sessionId,
+                limit,
+                sessionId);
     }
 
     /**
@@ -93,8 +115,15 @@ public final class MessageDao {
                   FROM messages m JOIN target t ON t.id = m.id %s
                  WHERE t.addressed OR m.sender_id = ?
                 """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
-        return Sql.one(connection, sql, rs -> new Read(MessageRows.map(rs), rs.getBoolean("first_read")),
-                reader.id(), reader.project(), id, reader.id(), reader.id());
+        return Sql.one(
+                connection,
+                sql,
+                rs -> new Read(MessageRows.map(rs), rs.getBoolean("first_read")),
+                reader.id(),
+                reader.project(),
+                id,
+                reader.id(),
+                reader.id());
     }
 
     /**
@@ -116,9 +145,16 @@ public final class MessageDao {
                 SELECT (SELECT id FROM next) AS candidate, (SELECT message_id FROM mark) AS claimed
                 """;
         while (true) {
-            Long[] outcome = Sql.one(connection, sql,
-                    rs -> new Long[] {Sql.nullableLong(rs, "candidate"), Sql.nullableLong(rs, "claimed")},
-                    reader.id(), reader.project(), reader.registeredAt(), reader.id(), reader.id()).orElseThrow();
+            Long[] outcome = Sql.one(
+                            connection,
+                            sql,
+                            rs -> new Long[] {Sql.nullableLong(rs, "candidate"), Sql.nullableLong(rs, "claimed")},
+                            reader.id(),
+                            reader.project(),
+                            reader.registeredAt(),
+                            reader.id(),
+                            reader.id())
+                    .orElseThrow();
             if (outcome[0] == null) {
                 return Optional.empty();
             }

@@ -26,8 +26,15 @@ public final class MessageQueries {
                   FROM page p JOIN messages m ON m.id = p.id %s
                  ORDER BY m.id DESC
                 """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
-        return Sql.page(connection, sql, MessageRows::map,
-                reader.id(), reader.project(), reader.registeredAt(), reader.id(), limit);
+        return Sql.page(
+                connection,
+                sql,
+                MessageRows::map,
+                reader.id(),
+                reader.project(),
+                reader.registeredAt(),
+                reader.id(),
+                limit);
     }
 
     /**

@@ -11,12 +11,12 @@ final class MessageRows {
     static final String COLUMNS = """
             m.id, s.name AS sender, m.audience, r.name AS recipient, m.project, m.type, m.subject, m.body,
             m.created_at, m.expires_at""";
+
     static final String JOINS = """
             JOIN instances s ON s.id = m.sender_id
             LEFT JOIN instances r ON r.id = m.recipient_id""";
 
-    private MessageRows() {
-    }
+    private MessageRows() {}
 
     /** A row of {@link #COLUMNS} plus a {@code read_at} column: the reader's own read mark. */
     static Message map(ResultSet rs) throws SQLException {
@@ -25,8 +25,15 @@ final class MessageRows {
             case "all" -> "@all";
             default -> "@project:" + rs.getString("project");
         };
-        return new Message(rs.getLong("id"), rs.getString("sender"), to, MessageType.parse(rs.getString("type")),
-                rs.getString("subject"), rs.getString("body"), Sql.time(rs, "created_at"),
-                Sql.time(rs, "expires_at"), Sql.time(rs, "read_at"));
+        return new Message(
+                rs.getLong("id"),
+                rs.getString("sender"),
+                to,
+                MessageType.parse(rs.getString("type")),
+                rs.getString("subject"),
+                rs.getString("body"),
+                Sql.time(rs, "created_at"),
+                Sql.time(rs, "expires_at"),
+                Sql.time(rs, "read_at"));
     }
 }

@@ -21,8 +21,7 @@ public final class SchemaMigrator {
     private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
     private static volatile boolean migratedInThisProcess;
 
-    private SchemaMigrator() {
-    }
+    private SchemaMigrator() {}
 
     static void ensureCurrent(Connection connection, DatabaseSettings settings) throws SQLException {
         if (currentVersion(connection) >= LATEST_VERSION) {
@@ -48,7 +47,8 @@ public final class SchemaMigrator {
                   FROM flyway_schema_history
                  WHERE success AND version IS NOT NULL
                 """;
-        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = connection.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getInt(1);
         } catch (SQLException e) {
@@ -88,7 +88,8 @@ public final class SchemaMigrator {
                     .migrate();
         } catch (org.flywaydb.core.api.FlywayException e) {
             String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            throw new ClambakeException(Failure.INTERNAL, "cannot migrate schema " + settings.schema() + ": " + message, e);
+            throw new ClambakeException(
+                    Failure.INTERNAL, "cannot migrate schema " + settings.schema() + ": " + message, e);
         }
     }
 }

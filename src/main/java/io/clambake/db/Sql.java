@@ -22,11 +22,11 @@ final class Sql {
         T run() throws SQLException;
     }
 
-    private Sql() {
-    }
+    private Sql() {}
 
     static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(c, sql, params);
+                ResultSet rs = ps.executeQuery()) {
             List<T> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(mapper.map(rs));
@@ -46,10 +46,14 @@ final class Sql {
      */
     static <T> Page<T> page(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
         long[] total = {0};
-        List<T> rows = list(c, sql, rs -> {
-            total[0] = rs.getLong("total");
-            return mapper.map(rs);
-        }, params);
+        List<T> rows = list(
+                c,
+                sql,
+                rs -> {
+                    total[0] = rs.getLong("total");
+                    return mapper.map(rs);
+                },
+                params);
         return new Page<>(rows, total[0]);
     }
 

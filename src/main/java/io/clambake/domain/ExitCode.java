@@ -5,11 +5,11 @@ public final class ExitCode {
     public static final int OK = 0;
     /** Anything else: a bug, or a failed schema migration. */
     public static final int OTHER = 1;
+
     public static final int USAGE = 2;
     public static final int NOT_FOUND = 3;
     public static final int NOT_REGISTERED = 4;
     public static final int UNAVAILABLE = 5;
 
-    private ExitCode() {
-    }
+    private ExitCode() {}
 }

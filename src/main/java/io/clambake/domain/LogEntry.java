@@ -2,5 +2,5 @@ package io.clambake.domain;
 
 import java.time.OffsetDateTime;
 
-public record LogEntry(long id, String instance, String project, String action, String summary, OffsetDateTime createdAt) {
-}
+public record LogEntry(
+        long id, String instance, String project, String action, String summary, OffsetDateTime createdAt) {}

@@ -14,5 +14,4 @@ public record Memory(
         String author,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
-        Double rank) {
-}
+        Double rank) {}

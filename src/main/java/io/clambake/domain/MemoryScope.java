@@ -1,7 +1,8 @@
 package io.clambake.domain;
 
 public enum MemoryScope {
-    PROJECT, GLOBAL;
+    PROJECT,
+    GLOBAL;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -1,7 +1,9 @@
 package io.clambake.domain;
 
 public enum MemoryStatus {
-    ACTIVE, RESOLVED, OBSOLETE;
+    ACTIVE,
+    RESOLVED,
+    OBSOLETE;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -6,10 +6,20 @@ import java.util.stream.Collectors;
 
 /** Memory types; project knowledge and cross-project (global) knowledge use disjoint sets. */
 public enum MemoryType {
-    ARCHITECTURE(MemoryScope.PROJECT), FEATURE(MemoryScope.PROJECT), ISSUE(MemoryScope.PROJECT), FIX(MemoryScope.PROJECT),
-    DECISION(MemoryScope.PROJECT), PATTERN(MemoryScope.PROJECT), GOTCHA(MemoryScope.PROJECT), UPDATE(MemoryScope.PROJECT),
-    INFRASTRUCTURE(MemoryScope.GLOBAL), CONVENTION(MemoryScope.GLOBAL), TOOL(MemoryScope.GLOBAL),
-    PREFERENCE(MemoryScope.GLOBAL), CREDENTIAL(MemoryScope.GLOBAL), LESSON(MemoryScope.GLOBAL);
+    ARCHITECTURE(MemoryScope.PROJECT),
+    FEATURE(MemoryScope.PROJECT),
+    ISSUE(MemoryScope.PROJECT),
+    FIX(MemoryScope.PROJECT),
+    DECISION(MemoryScope.PROJECT),
+    PATTERN(MemoryScope.PROJECT),
+    GOTCHA(MemoryScope.PROJECT),
+    UPDATE(MemoryScope.PROJECT),
+    INFRASTRUCTURE(MemoryScope.GLOBAL),
+    CONVENTION(MemoryScope.GLOBAL),
+    TOOL(MemoryScope.GLOBAL),
+    PREFERENCE(MemoryScope.GLOBAL),
+    CREDENTIAL(MemoryScope.GLOBAL),
+    LESSON(MemoryScope.GLOBAL);
 
     private final MemoryScope scope;
 
@@ -31,10 +41,14 @@ public enum MemoryType {
                 return type;
             }
         }
-        throw ClambakeException.invalid("unknown " + scope.label() + " memory type '" + text + "' (expected " + labels(scope) + ")");
+        throw ClambakeException.invalid(
+                "unknown " + scope.label() + " memory type '" + text + "' (expected " + labels(scope) + ")");
     }
 
     public static String labels(MemoryScope scope) {
-        return Arrays.stream(values()).filter(t -> t.scope == scope).map(MemoryType::label).collect(Collectors.joining(", "));
+        return Arrays.stream(values())
+                .filter(t -> t.scope == scope)
+                .map(MemoryType::label)
+                .collect(Collectors.joining(", "));
     }
 }

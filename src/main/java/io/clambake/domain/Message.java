@@ -15,5 +15,4 @@ public record Message(
         String body,
         OffsetDateTime createdAt,
         OffsetDateTime expiresAt,
-        OffsetDateTime readAt) {
-}
+        OffsetDateTime readAt) {}

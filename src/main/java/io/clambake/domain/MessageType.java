@@ -1,7 +1,11 @@
 package io.clambake.domain;
 
 public enum MessageType {
-    INFO, WARNING, BLOCKER, REQUEST, DONE;
+    INFO,
+    WARNING,
+    BLOCKER,
+    REQUEST,
+    DONE;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
@@ -13,6 +17,7 @@ public enum MessageType {
                 return type;
             }
         }
-        throw ClambakeException.invalid("unknown message type '" + text + "' (expected info, warning, blocker, request or done)");
+        throw ClambakeException.invalid(
+                "unknown message type '" + text + "' (expected info, warning, blocker, request or done)");
     }
 }

@@ -9,13 +9,15 @@ public final class NameGenerator {
         "fleet", "gentle", "glad", "golden", "happy", "hardy", "jolly", "keen", "kind", "lively",
         "lucky", "mellow", "merry", "misty", "nimble", "noble", "plucky", "proud", "quick", "quiet",
         "rapid", "rosy", "rustic", "sandy", "sharp", "shiny", "silver", "sleek", "snappy", "spry",
-        "steady", "sunny", "swift", "tidy", "topaz", "vivid", "warm", "witty", "young", "zesty"};
+        "steady", "sunny", "swift", "tidy", "topaz", "vivid", "warm", "witty", "young", "zesty"
+    };
     private static final String[] ANIMALS = {
         "badger", "beaver", "bison", "clam", "crane", "crow", "dingo", "dolphin", "eagle", "egret",
         "falcon", "ferret", "finch", "fox", "gecko", "gull", "hare", "heron", "ibis", "jay",
         "koala", "lark", "lemur", "lion", "llama", "lynx", "marten", "mink", "moose", "newt",
         "octopus", "orca", "otter", "owl", "panda", "puffin", "quail", "raven", "robin", "seal",
-        "shrimp", "skunk", "sloth", "squid", "stoat", "swan", "tapir", "tern", "walrus", "wren"};
+        "shrimp", "skunk", "sloth", "squid", "stoat", "swan", "tapir", "tern", "walrus", "wren"
+    };
 
     private final RandomGenerator random;
 

@@ -2,11 +2,11 @@ package io.clambake.domain;
 
 /** Where a message goes: one instance by name, every instance, or every instance of a project. */
 public sealed interface Recipient {
-    record Direct(String name) implements Recipient { }
+    record Direct(String name) implements Recipient {}
 
-    record Everyone() implements Recipient { }
+    record Everyone() implements Recipient {}
 
-    record Project(String project) implements Recipient { }
+    record Project(String project) implements Recipient {}
 
     static Recipient parse(String to) {
         if ("@all".equals(to)) {

@@ -18,13 +18,13 @@ public final class Rules {
     private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
-    private Rules() {
-    }
+    private Rules() {}
 
     public static String name(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw ClambakeException.invalid("invalid instance name '" + name
-                    + "' (1-40 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit)");
+            throw ClambakeException.invalid(
+                    "invalid instance name '" + name
+                            + "' (1-40 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit)");
         }
         return name;
     }

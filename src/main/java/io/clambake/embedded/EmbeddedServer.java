@@ -37,7 +37,8 @@ public final class EmbeddedServer {
     public static final String DATABASE = "postgres";
     private static final long START_RETRY_MILLIS = 20_000;
     private static final long LOG_ROTATE_BYTES = 10L << 20;
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private final Environment env;
     private final ServerHome home;
@@ -58,8 +59,8 @@ public final class EmbeddedServer {
         }
         String password = ServerSettings.read(home).getProperty("password");
         if (password == null) {
-            throw failure("its password is missing from " + home.settingsFile() + ": stop it, move "
-                    + home.dataDir() + " away, and the next command creates a new, empty database");
+            throw failure("its password is missing from " + home.settingsFile() + ": stop it, move " + home.dataDir()
+                    + " away, and the next command creates a new, empty database");
         }
         return new DatabaseSettings("127.0.0.1", status.port(), DATABASE, USER, password, "", schema);
     }
@@ -71,10 +72,19 @@ public final class EmbeddedServer {
      */
     public ServerStatus status() {
         Optional<PidFile> pid = PidFile.read(home.pidFile());
-        boolean running = pid.isPresent() && pid.get().ready() && pid.get().alive() && accepts(pid.get().port());
+        boolean running = pid.isPresent()
+                && pid.get().ready()
+                && pid.get().alive()
+                && accepts(pid.get().port());
         int port = running ? pid.get().port() : preferredPort(readSettingsQuietly());
-        return new ServerStatus(running, running ? pid.get().pid() : null, port, PostgresBinaries.VERSION, home.dir(),
-                home.dataDir(), home.logFile());
+        return new ServerStatus(
+                running,
+                running ? pid.get().pid() : null,
+                port,
+                PostgresBinaries.VERSION,
+                home.dir(),
+                home.dataDir(),
+                home.logFile());
     }
 
     public ServerStatus start() {
@@ -134,8 +144,20 @@ public final class EmbeddedServer {
         }
         Platform platform = Platform.current();
         Path binaries = PostgresBinaries.ensureUnpacked(home.dir(), platform);
-        Programs.Result result = Programs.run(home.dir(), RunAs.detect(), List.of(pgCtl(binaries, platform),
-                "stop", "-D", home.dataDir().toString(), "-m", "fast", "-w", "-t", "60", "-s"));
+        Programs.Result result = Programs.run(
+                home.dir(),
+                RunAs.detect(),
+                List.of(
+                        pgCtl(binaries, platform),
+                        "stop",
+                        "-D",
+                        home.dataDir().toString(),
+                        "-m",
+                        "fast",
+                        "-w",
+                        "-t",
+                        "60",
+                        "-s"));
         if (result.code() != 0 && pid.get().alive()) {
             throw failure("cannot stop the server (pid " + pid.get().pid() + "): " + result.problem());
         }
@@ -196,12 +218,29 @@ public final class EmbeddedServer {
                 runAs.get().own(fresh);
                 runAs.get().own(passwordFile);
             }
-            Programs.Result result = Programs.run(home.dir(), runAs, List.of(
-                    PostgresBinaries.program(binaries, platform, "initdb").toString(),
-                    "-D", fresh.toString(), "-U", USER, "--pwfile=" + passwordFile, "--auth=scram-sha-256",
-                    "--encoding=UTF8", "--locale=C", "--locale-provider=builtin", "--builtin-locale=C.UTF-8",
-                    "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "scram_iterations=1",
-                    "--no-instructions"));
+            Programs.Result result = Programs.run(
+                    home.dir(),
+                    runAs,
+                    List.of(
+                            PostgresBinaries.program(binaries, platform, "initdb")
+                                    .toString(),
+                            "-D",
+                            fresh.toString(),
+                            "-U",
+                            USER,
+                            "--pwfile=" + passwordFile,
+                            "--auth=scram-sha-256",
+                            "--encoding=UTF8",
+                            "--locale=C",
+                            "--locale-provider=builtin",
+                            "--builtin-locale=C.UTF-8",
+                            "-c",
+                            "listen_addresses=127.0.0.1",
+                            "-c",
+                            "unix_socket_directories=",
+                            "-c",
+                            "scram_iterations=1",
+                            "--no-instructions"));
             if (result.code() != 0) {
                 String why = result.problem();
                 if (runAs.isPresent() && why.contains("Permission denied")) {
@@ -231,9 +270,22 @@ public final class EmbeddedServer {
         long retryUntil = System.currentTimeMillis() + START_RETRY_MILLIS;
         while (true) {
             long logStart = size(home.logFile());
-            Programs.Result result = Programs.run(home.dir(), runAs, List.of(pgCtl(binaries, platform), "start",
-                    "-D", home.dataDir().toString(), "-l", home.logFile().toString(), "-w", "-t", "60", "-s",
-                    "-o", "-p " + port));
+            Programs.Result result = Programs.run(
+                    home.dir(),
+                    runAs,
+                    List.of(
+                            pgCtl(binaries, platform),
+                            "start",
+                            "-D",
+                            home.dataDir().toString(),
+                            "-l",
+                            home.logFile().toString(),
+                            "-w",
+                            "-t",
+                            "60",
+                            "-s",
+                            "-o",
+                            "-p " + port));
             ServerStatus status = status();
             if (status.running()) {
                 if (!String.valueOf(status.port()).equals(settings.getProperty("port"))) {
@@ -295,7 +347,8 @@ public final class EmbeddedServer {
             // reported below
         }
         if (configured != null) {
-            throw ClambakeException.invalid("CLAMBAKE_SERVER_PORT must be a TCP port (1-65535), not '" + configured + "'");
+            throw ClambakeException.invalid(
+                    "CLAMBAKE_SERVER_PORT must be a TCP port (1-65535), not '" + configured + "'");
         }
         return DEFAULT_PORT;
     }

@@ -24,8 +24,11 @@ record PidFile(long pid, long startedEpochSecond, int port, String status) {
                 return Optional.empty();
             }
             String status = lines.size() >= 8 ? lines.get(7).trim() : "";
-            return Optional.of(new PidFile(Long.parseLong(lines.get(0).trim()), Long.parseLong(lines.get(2).trim()),
-                    Integer.parseInt(lines.get(3).trim()), status));
+            return Optional.of(new PidFile(
+                    Long.parseLong(lines.get(0).trim()),
+                    Long.parseLong(lines.get(2).trim()),
+                    Integer.parseInt(lines.get(3).trim()),
+                    status));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -50,7 +53,10 @@ record PidFile(long pid, long startedEpochSecond, int port, String status) {
 
     private boolean startedAtAnotherTime(ProcessHandle process) {
         Optional<Instant> started = process.info().startInstant();
-        return started.isPresent() && Duration.between(Instant.ofEpochSecond(startedEpochSecond), started.get())
-                .abs().compareTo(Duration.ofSeconds(5)) > 0;
+        return started.isPresent()
+                && Duration.between(Instant.ofEpochSecond(startedEpochSecond), started.get())
+                                .abs()
+                                .compareTo(Duration.ofSeconds(5))
+                        > 0;
     }
 }

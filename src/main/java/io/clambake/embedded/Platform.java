@@ -32,9 +32,12 @@ record Platform(String name, String archive, boolean windows) {
         if (os.startsWith("windows") && x64) {
             return new Platform("windows-x86_64", "postgres-windows-x86_64.txz", true);
         }
-        throw new ClambakeException(Failure.DATABASE_UNAVAILABLE, "no embedded PostgreSQL for " + osName + " on "
-                + osArch + " (the jar has Linux x86_64/arm64, macOS and Windows x86_64): set CLAMBAKE_DB_URL to a "
-                + "PostgreSQL server");
+        throw new ClambakeException(
+                Failure.DATABASE_UNAVAILABLE,
+                "no embedded PostgreSQL for " + osName + " on "
+                        + osArch
+                        + " (the jar has Linux x86_64/arm64, macOS and Windows x86_64): set CLAMBAKE_DB_URL to a "
+                        + "PostgreSQL server");
     }
 
     String executable(String program) {

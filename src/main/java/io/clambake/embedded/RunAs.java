@@ -38,8 +38,8 @@ record RunAs(String user, UserPrincipal principal) {
         }
         for (String account : ACCOUNTS) {
             try {
-                UserPrincipal principal = FileSystems.getDefault().getUserPrincipalLookupService()
-                        .lookupPrincipalByName(account);
+                UserPrincipal principal =
+                        FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(account);
                 return Optional.of(new RunAs(account, principal));
             } catch (UserPrincipalNotFoundException e) {
                 // try the next one
@@ -47,8 +47,10 @@ record RunAs(String user, UserPrincipal principal) {
                 break;
             }
         }
-        throw new ClambakeException(Failure.DATABASE_UNAVAILABLE, "embedded PostgreSQL cannot run as root, and there "
-                + "is no 'postgres' or 'nobody' account to run it as: run clambake as another user, or set CLAMBAKE_DB_URL");
+        throw new ClambakeException(
+                Failure.DATABASE_UNAVAILABLE,
+                "embedded PostgreSQL cannot run as root, and there "
+                        + "is no 'postgres' or 'nobody' account to run it as: run clambake as another user, or set CLAMBAKE_DB_URL");
     }
 
     List<String> wrap(List<String> command) {
@@ -63,8 +65,13 @@ record RunAs(String user, UserPrincipal principal) {
         for (String word : command) {
             shell.append(" '").append(word.replace("'", "'\\''")).append('\'');
         }
-        wrapped.addAll(List.of(firstExecutable("/bin/su", "/usr/bin/su").map(Path::toString).orElse("su"),
-                "-s", "/bin/sh", user, "-c", shell.toString()));
+        wrapped.addAll(List.of(
+                firstExecutable("/bin/su", "/usr/bin/su").map(Path::toString).orElse("su"),
+                "-s",
+                "/bin/sh",
+                user,
+                "-c",
+                shell.toString()));
         return wrapped;
     }
 

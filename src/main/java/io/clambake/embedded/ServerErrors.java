@@ -8,8 +8,7 @@ import java.nio.file.FileSystemException;
 
 /** The embedded server's failures: exit code 5, like any database that cannot be used, and one line. */
 final class ServerErrors {
-    private ServerErrors() {
-    }
+    private ServerErrors() {}
 
     static ClambakeException failure(String message) {
         return failure(message, null);

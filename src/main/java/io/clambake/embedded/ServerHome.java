@@ -16,11 +16,13 @@ import java.util.Set;
  * {@code ~/.local/share/clambake}.
  */
 public record ServerHome(Path dir) {
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     public static ServerHome of(Environment env) {
         if (env.get("CLAMBAKE_HOME") != null) {
-            return new ServerHome(env.cwd().resolve(env.get("CLAMBAKE_HOME")).toAbsolutePath().normalize());
+            return new ServerHome(
+                    env.cwd().resolve(env.get("CLAMBAKE_HOME")).toAbsolutePath().normalize());
         }
         if (RunAs.isRoot()) {
             return new ServerHome(Path.of("/var/lib/clambake"));
@@ -70,8 +72,10 @@ public record ServerHome(Path dir) {
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             }
         } catch (IOException e) {
-            throw ServerErrors.failure("cannot create its directory " + dir + ": " + ServerErrors.describe(e)
-                    + " (set CLAMBAKE_HOME, or CLAMBAKE_DB_URL to use a server of your own)", e);
+            throw ServerErrors.failure(
+                    "cannot create its directory " + dir + ": " + ServerErrors.describe(e)
+                            + " (set CLAMBAKE_HOME, or CLAMBAKE_DB_URL to use a server of your own)",
+                    e);
         }
     }
 }

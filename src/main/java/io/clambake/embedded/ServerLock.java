@@ -21,14 +21,14 @@ final class ServerLock {
     private static final long WAIT_MILLIS = 120_000;
     private static final ConcurrentMap<Path, Object> MONITORS = new ConcurrentHashMap<>();
 
-    private ServerLock() {
-    }
+    private ServerLock() {}
 
     static <T> T holding(ServerHome home, Supplier<T> action) {
         home.prepare();
         synchronized (MONITORS.computeIfAbsent(home.dir(), dir -> new Object())) {
-            try (FileChannel channel = FileChannel.open(home.lockFile(), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock ignored = acquire(home, channel)) {
+            try (FileChannel channel =
+                            FileChannel.open(home.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock ignored = acquire(home, channel)) {
                 return action.get();
             } catch (IOException e) {
                 throw failure("cannot lock " + home.lockFile() + ": " + describe(e), e);

@@ -22,10 +22,10 @@ import java.util.Properties;
  * by its owner only, because it holds the password; replaced whole, never half-written.
  */
 final class ServerSettings {
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
-    private ServerSettings() {
-    }
+    private ServerSettings() {}
 
     static Properties read(ServerHome home) {
         Properties settings = new Properties();
@@ -50,7 +50,8 @@ final class ServerSettings {
             byte[] secret = new byte[18];
             new SecureRandom().nextBytes(secret);
             settings.setProperty("user", EmbeddedServer.USER);
-            settings.setProperty("password", Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+            settings.setProperty(
+                    "password", Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
             write(home, settings);
         }
         return settings;
@@ -60,8 +61,8 @@ final class ServerSettings {
         settings.setProperty("version", PostgresBinaries.VERSION);
         try {
             Path temp = home.dir().resolve("server.properties.tmp");
-            try (Writer writer = Files.newBufferedWriter(writePrivate(temp, ""), StandardCharsets.UTF_8,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (Writer writer = Files.newBufferedWriter(
+                    writePrivate(temp, ""), StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
                 settings.store(writer, "Clambake's embedded PostgreSQL: written by clambake, read by every command");
             }
             Files.move(temp, home.settingsFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

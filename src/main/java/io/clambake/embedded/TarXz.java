@@ -22,15 +22,15 @@ import org.tukaani.xz.XZInputStream;
  */
 final class TarXz {
     private static final int BLOCK = 512;
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
-    private TarXz() {
-    }
+    private TarXz() {}
 
     static void extract(InputStream archive, Path target) throws IOException {
         Path root = target.toAbsolutePath().normalize();
-        try (InputStream tar = new BufferedInputStream(new XZInputStream(new BufferedInputStream(archive, 1 << 16)),
-                1 << 16)) {
+        try (InputStream tar =
+                new BufferedInputStream(new XZInputStream(new BufferedInputStream(archive, 1 << 16)), 1 << 16)) {
             byte[] header = new byte[BLOCK];
             String longName = null;
             String longLink = null;
@@ -106,7 +106,8 @@ final class TarXz {
         PosixFilePermission[] bits = {
             PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
             PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ
+        };
         for (int i = 0; i < bits.length; i++) {
             if ((mode & (1 << i)) != 0) {
                 perms.add(bits[i]);

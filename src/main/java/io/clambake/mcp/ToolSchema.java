@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * dashes, {@code to}, {@code subject}, {@code stale-after}) and per positional parameter, and
  * the way back from tool arguments to the verb's command line.
  */
-public record ToolSchema(String verb, String description, Map<String, Object> inputSchema, Map<String, ArgSpec> params) {
+public record ToolSchema(
+        String verb, String description, Map<String, Object> inputSchema, Map<String, ArgSpec> params) {
     /** Options the server sets itself, or that make no sense for a tool. */
     private static final Set<String> HIDDEN = Set.of("--json", "--db-url", "--as", "--debug", "--help", "--version");
 
@@ -66,14 +67,17 @@ public record ToolSchema(String verb, String description, Map<String, Object> in
             return "boolean";
         }
         return type == int.class || type == long.class || type == Integer.class || type == Long.class
-                ? "integer" : "string";
+                ? "integer"
+                : "string";
     }
 
     /** The first description line, defaults filled in, without the stdin convention tools cannot use. */
     private static String terse(ArgSpec arg) {
         String text = arg.description().length == 0 ? "" : arg.description()[0];
         String fallback = arg.defaultValue() == null ? "" : arg.defaultValue();
-        return text.replace("${DEFAULT-VALUE}", fallback).replaceAll(";? ?'-' reads standard input", "").strip();
+        return text.replace("${DEFAULT-VALUE}", fallback)
+                .replaceAll(";? ?'-' reads standard input", "")
+                .strip();
     }
 
     /** The verb's arguments for these tool arguments: options first, then "--" and positionals. */
@@ -84,8 +88,8 @@ public record ToolSchema(String verb, String description, Map<String, Object> in
         for (Map.Entry<String, Object> entry : (arguments == null ? Map.<String, Object>of() : arguments).entrySet()) {
             ArgSpec arg = params.get(entry.getKey());
             if (arg == null) {
-                throw ClambakeException.invalid("unknown argument '" + entry.getKey() + "' for " + verb
-                        + " (expected " + String.join(", ", params.keySet()) + ")");
+                throw ClambakeException.invalid("unknown argument '" + entry.getKey() + "' for " + verb + " (expected "
+                        + String.join(", ", params.keySet()) + ")");
             }
             Object value = entry.getValue();
             if (value == null || Boolean.FALSE.equals(value) || "false".equals(value)) {

@@ -48,8 +48,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * McpCommand so that no other verb loads the MCP SDK.
  */
 public final class ToolServer {
-    public static final List<String> VERBS = List.of(
-            "status", "inbox", "read", "send", "heartbeat", "log", "remember", "recall", "update-memory");
+    public static final List<String> VERBS =
+            List.of("status", "inbox", "read", "send", "heartbeat", "log", "remember", "recall", "update-memory");
     private static final Duration HEARTBEAT = Duration.ofMinutes(5);
     private static final int POOL_SIZE = 4;
 
@@ -68,8 +68,13 @@ public final class ToolServer {
      * {@code verbs}: the models of {@link #VERBS}, read for the tools' schemas; {@code runners}:
      * the in-process runner whose verbs take connections from the server's pool.
      */
-    public ToolServer(Environment env, DatabaseSettings settings, AgentSessionDao.Request request, PrintWriter err,
-                      Map<String, CommandSpec> verbs, Function<ConnectionSource, Runner> runners) {
+    public ToolServer(
+            Environment env,
+            DatabaseSettings settings,
+            AgentSessionDao.Request request,
+            PrintWriter err,
+            Map<String, CommandSpec> verbs,
+            Function<ConnectionSource, Runner> runners) {
         this.env = new Environment(env.variables(), env.cwd(), env.home(), InputStream.nullInputStream());
         this.settings = settings;
         this.request = request;
@@ -93,7 +98,8 @@ public final class ToolServer {
                 .serverInfo("clambake", "0.1.0")
                 .instructions(Protocol.text() + "\nThe tools are clambake's verbs, run as this session's instance;"
                         + " results are JSON.\n")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .capabilities(
+                        McpSchema.ServerCapabilities.builder().tools(false).build())
                 .tools(tools())
                 .build();
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -118,8 +124,11 @@ public final class ToolServer {
         for (String verb : VERBS) {
             ToolSchema schema = ToolSchema.of(verbs.get(verb));
             tools.add(SyncToolSpecification.builder()
-                    .tool(McpSchema.Tool.builder().name(verb).description(schema.description())
-                            .inputSchema(schema.inputSchema()).build())
+                    .tool(McpSchema.Tool.builder()
+                            .name(verb)
+                            .description(schema.description())
+                            .inputSchema(schema.inputSchema())
+                            .build())
                     .callHandler((exchange, call) -> call(schema, call.arguments()))
                     .build());
         }
@@ -147,7 +156,10 @@ public final class ToolServer {
             return error(e);
         }
         String text = run.out().isBlank() ? run.err().strip() : run.out().strip();
-        return McpSchema.CallToolResult.builder().addTextContent(text).isError(run.code() != ExitCode.OK).build();
+        return McpSchema.CallToolResult.builder()
+                .addTextContent(text)
+                .isError(run.code() != ExitCode.OK)
+                .build();
     }
 
     private Outcome run(List<String> args) {
@@ -160,7 +172,10 @@ public final class ToolServer {
     private static McpSchema.CallToolResult error(ClambakeException e) {
         StringWriter text = new StringWriter();
         Json.print(new PrintWriter(text), Views.error(e.failure().exitCode(), e.getMessage()));
-        return McpSchema.CallToolResult.builder().addTextContent(text.toString().strip()).isError(true).build();
+        return McpSchema.CallToolResult.builder()
+                .addTextContent(text.toString().strip())
+                .isError(true)
+                .build();
     }
 
     private synchronized void attachIfNeeded() {
@@ -171,7 +186,9 @@ public final class ToolServer {
 
     private synchronized void attach() {
         try (Connection c = pool.connect()) {
-            me = new AgentSessionDao(c).attach(request, true, new NameGenerator(new SecureRandom())).instance();
+            me = new AgentSessionDao(c)
+                    .attach(request, true, new NameGenerator(new SecureRandom()))
+                    .instance();
         } catch (SQLException e) {
             throw new ClambakeException(Failure.DATABASE_UNAVAILABLE, "database error: " + e.getMessage(), e);
         }

@@ -9,8 +9,7 @@ import java.util.List;
 public final class Diff {
     private static final int CONTEXT = 3;
 
-    private Diff() {
-    }
+    private Diff() {}
 
     public static String unified(String path, String before, String after) {
         List<String> a = before == null ? List.of() : before.lines().toList();
@@ -20,7 +19,8 @@ public final class Diff {
             prefix++;
         }
         int suffix = 0;
-        while (suffix < a.size() - prefix && suffix < b.size() - prefix
+        while (suffix < a.size() - prefix
+                && suffix < b.size() - prefix
                 && a.get(a.size() - 1 - suffix).equals(b.get(b.size() - 1 - suffix))) {
             suffix++;
         }
@@ -30,7 +30,11 @@ public final class Diff {
         StringBuilder out = new StringBuilder();
         out.append("--- ").append(before == null ? "/dev/null" : "a/" + path).append('\n');
         out.append("+++ b/").append(path).append('\n');
-        out.append("@@ -").append(range(start, endA - start)).append(" +").append(range(start, endB - start)).append(" @@\n");
+        out.append("@@ -")
+                .append(range(start, endA - start))
+                .append(" +")
+                .append(range(start, endB - start))
+                .append(" @@\n");
         for (int i = start; i < prefix; i++) {
             out.append(' ').append(a.get(i)).append('\n');
         }

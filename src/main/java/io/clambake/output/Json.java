@@ -15,8 +15,7 @@ import java.util.Map;
  * asks for it; a data-binding ObjectMapper would cost a cold start several times larger.
  */
 public final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     public static void print(PrintWriter out, Object document) {
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {

@@ -8,8 +8,7 @@ import java.util.List;
 
 /** Plain-text output: short ages, one-line previews, aligned columns. */
 public final class Text {
-    private Text() {
-    }
+    private Text() {}
 
     public static String age(OffsetDateTime then, OffsetDateTime now) {
         Duration d = Duration.between(then, now);

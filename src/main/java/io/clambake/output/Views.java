@@ -9,8 +9,7 @@ import java.util.Map;
 
 /** The JSON shape of each record: snake_case names, ISO-8601 UTC times. */
 public final class Views {
-    private Views() {
-    }
+    private Views() {}
 
     public static Map<String, Object> instance(Instance i, boolean stale) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -6,11 +6,11 @@ import io.clambake.db.MemoryDao;
 import io.clambake.db.MessageDao;
 import io.clambake.db.MessageQueries;
 import io.clambake.domain.Instance;
-import io.clambake.domain.Message;
-import io.clambake.domain.Page;
 import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryStatus;
+import io.clambake.domain.Message;
 import io.clambake.domain.MessageType;
+import io.clambake.domain.Page;
 import io.clambake.domain.Recipient;
 import io.clambake.support.ExplainingConnection;
 import java.io.IOException;
@@ -35,8 +35,7 @@ public final class HotQueryPlans {
     public static final List<String> BIG_TABLES = List.of("messages", "message_reads", "memories", "action_log");
     private static final Pattern EXECUTION = Pattern.compile("Execution Time: ([0-9.]+) ms");
 
-    private HotQueryPlans() {
-    }
+    private HotQueryPlans() {}
 
     /** The seed, with its placeholders filled in. */
     public static String seedSql(Path seedFile, String schema, int instances, int messages, int memories, int logs)
@@ -86,8 +85,14 @@ public final class HotQueryPlans {
 
         instances.touchByName(reader.name());
         instances.findByName(other.name());
-        messages.send(reader.id(), new Recipient.Direct(other.name()), other.id(), MessageType.INFO, "bench",
-                "benchmark message", Duration.ofDays(7));
+        messages.send(
+                reader.id(),
+                new Recipient.Direct(other.name()),
+                other.id(),
+                MessageType.INFO,
+                "bench",
+                "benchmark message",
+                Duration.ofDays(7));
         plans.put("send", take(explaining));
 
         instances.touchByName(reader.name());
@@ -143,16 +148,32 @@ public final class HotQueryPlans {
                 for (ExplainingConnection.Plan p : e.getValue()) {
                     sql.append(p.inlined().strip()).append(";\n");
                 }
-                Files.writeString(outDir.resolve(e.getKey().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z]+", "-").replaceAll("-$", "") + ".sql"), sql);
+                Files.writeString(
+                        outDir.resolve(e.getKey()
+                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .replaceAll("[^a-z]+", "-")
+                                        .replaceAll("-$", "")
+                                + ".sql"),
+                        sql);
             }
             StringBuilder out = new StringBuilder();
             out.append("| command | statements | server time (ms, EXPLAIN ANALYZE) | seq scan of a big table |\n");
             out.append("|---|---|---|---|\n");
             for (var e : plans.entrySet()) {
-                double total = e.getValue().stream().mapToDouble(HotQueryPlans::executionMillis).sum();
-                boolean seq = e.getValue().stream().anyMatch(p -> BIG_TABLES.stream().anyMatch(p::seqScans));
-                out.append("| ").append(e.getKey()).append(" | ").append(e.getValue().size()).append(" | ")
-                        .append(String.format("%.2f", total)).append(" | ").append(seq ? "**yes**" : "no").append(" |\n");
+                double total = e.getValue().stream()
+                        .mapToDouble(HotQueryPlans::executionMillis)
+                        .sum();
+                boolean seq =
+                        e.getValue().stream().anyMatch(p -> BIG_TABLES.stream().anyMatch(p::seqScans));
+                out.append("| ")
+                        .append(e.getKey())
+                        .append(" | ")
+                        .append(e.getValue().size())
+                        .append(" | ")
+                        .append(String.format("%.2f", total))
+                        .append(" | ")
+                        .append(seq ? "**yes**" : "no")
+                        .append(" |\n");
             }
             out.append("\n");
             for (var e : plans.entrySet()) {

@@ -38,7 +38,8 @@ class ConfigTest extends DatabaseTest {
 
     @Test
     void postgresqlUrlWithEncodedPasswordPortAndParameters() {
-        DatabaseSettings s = SettingsResolver.parse("postgresql://user:pa%40ss@host:6543/db?sslmode=disable", "clambake");
+        DatabaseSettings s =
+                SettingsResolver.parse("postgresql://user:pa%40ss@host:6543/db?sslmode=disable", "clambake");
         assertEquals("host", s.host());
         assertEquals(6543, s.port());
         assertEquals("db", s.database());
@@ -65,8 +66,12 @@ class ConfigTest extends DatabaseTest {
         assertFalse(s.connectionProperties().containsKey("password"));
         assertFalse(s.connectionProperties().containsKey("user"));
 
-        assertEquals("postgres", SettingsResolver.parse("postgresql://host", "clambake").database());
-        assertEquals("bob", SettingsResolver.parse("postgresql://bob@host/", "clambake").database(),
+        assertEquals(
+                "postgres",
+                SettingsResolver.parse("postgresql://host", "clambake").database());
+        assertEquals(
+                "bob",
+                SettingsResolver.parse("postgresql://bob@host/", "clambake").database(),
                 "like libpq, the database defaults to the user name");
     }
 
@@ -86,8 +91,12 @@ class ConfigTest extends DatabaseTest {
     /** Percent-encoding is decoded once, as in libpq: {@code a%2541} names the database {@code a%41}. */
     @Test
     void percentEncodedDatabaseNameIsDecodedOnce() {
-        assertEquals("a%41", SettingsResolver.parse("postgresql://h/a%2541", "clambake").database());
-        assertEquals("my db", SettingsResolver.parse("postgresql://h/my%20db", "clambake").database());
+        assertEquals(
+                "a%41",
+                SettingsResolver.parse("postgresql://h/a%2541", "clambake").database());
+        assertEquals(
+                "my db",
+                SettingsResolver.parse("postgresql://h/my%20db", "clambake").database());
     }
 
     @Test
@@ -100,7 +109,8 @@ class ConfigTest extends DatabaseTest {
     @Test
     void notAUrlIsInvalidInput() {
         for (String bad : List.of("mysql://host/db", "host:5432/db", "", "postgresql:///db", "postgresql://bob@/db")) {
-            ClambakeException e = assertThrows(ClambakeException.class, () -> SettingsResolver.parse(bad, "clambake"), bad);
+            ClambakeException e =
+                    assertThrows(ClambakeException.class, () -> SettingsResolver.parse(bad, "clambake"), bad);
             assertEquals(Failure.INVALID_INPUT, e.failure(), bad);
         }
     }
@@ -117,7 +127,9 @@ class ConfigTest extends DatabaseTest {
         vars.put("PGPASSWORD", "from-pgpassword");
 
         assertEquals("from-url", resolve(vars, "postgresql://u:from-url@h/db").password());
-        assertEquals("from-url", resolve(vars, "jdbc:postgresql://h/db?user=u&password=from-url").password());
+        assertEquals(
+                "from-url",
+                resolve(vars, "jdbc:postgresql://h/db?user=u&password=from-url").password());
         assertEquals("from-clambake-var", resolve(vars, "postgresql://u@h/db").password());
         vars.remove("CLAMBAKE_DB_PASSWORD");
         assertEquals("from-pgpassword", resolve(vars, "postgresql://u@h/db").password());
@@ -131,7 +143,8 @@ class ConfigTest extends DatabaseTest {
 
     @Test
     void settingsNeverShowThePassword() {
-        DatabaseSettings s = SettingsResolver.parse("postgresql://alice:" + SECRET + "@db.example:5433/app", "clambake");
+        DatabaseSettings s =
+                SettingsResolver.parse("postgresql://alice:" + SECRET + "@db.example:5433/app", "clambake");
         assertEquals(SECRET, s.password());
         for (String text : List.of(s.toString(), s.describe())) {
             assertFalse(text.contains(SECRET), text);
@@ -177,16 +190,24 @@ class ConfigTest extends DatabaseTest {
     @Test
     void invalidSchemaNameExitsTwo() throws IOException {
         for (String schema : List.of("Bad-Schema", "1abc", "drop table x", "x".repeat(64))) {
-            Cli.Result r = offline(Map.of("CLAMBAKE_DB_URL", "postgresql://u@127.0.0.1:1/db", "CLAMBAKE_SCHEMA", schema))
+            Cli.Result r = offline(
+                            Map.of("CLAMBAKE_DB_URL", "postgresql://u@127.0.0.1:1/db", "CLAMBAKE_SCHEMA", schema))
                     .run("status");
             assertEquals(ExitCode.USAGE, r.code(), () -> schema + ": " + r);
             assertTrue(r.err().contains("schema"), r.err());
         }
         Path config = tmp.resolve("bad-schema.properties");
         Files.writeString(config, "url=postgresql://u@127.0.0.1:1/db\nschema=Not Valid\n");
-        assertEquals(ExitCode.USAGE, offline(Map.of("CLAMBAKE_CONFIG", config.toString())).run("status").code());
+        assertEquals(
+                ExitCode.USAGE,
+                offline(Map.of("CLAMBAKE_CONFIG", config.toString()))
+                        .run("status")
+                        .code());
 
-        assertEquals("ok_schema_1", resolve(Map.of("CLAMBAKE_SCHEMA", "ok_schema_1"), "postgresql://h/db").schema());
+        assertEquals(
+                "ok_schema_1",
+                resolve(Map.of("CLAMBAKE_SCHEMA", "ok_schema_1"), "postgresql://h/db")
+                        .schema());
         assertEquals("clambake", resolve(Map.of(), "postgresql://h/db").schema());
     }
 
@@ -217,14 +238,22 @@ class ConfigTest extends DatabaseTest {
         assertEquals("xdg-host", fromXdg.host());
         assertEquals("xdgdb", fromXdg.database());
         assertEquals("clambake", fromXdg.schema());
-        assertEquals(xdg.resolve("clambake").resolve("config.properties"),
+        assertEquals(
+                xdg.resolve("clambake").resolve("config.properties"),
                 new SettingsResolver(environment(Map.of("XDG_CONFIG_HOME", xdg.toString()))).configFile());
 
-        DatabaseSettings both = resolve(Map.of("XDG_CONFIG_HOME", xdg.toString(), "CLAMBAKE_CONFIG", explicit.toString()), null);
+        DatabaseSettings both =
+                resolve(Map.of("XDG_CONFIG_HOME", xdg.toString(), "CLAMBAKE_CONFIG", explicit.toString()), null);
         assertEquals("file-host", both.host(), "CLAMBAKE_CONFIG names the file to use");
-        assertEquals("from_file", resolve(Map.of("CLAMBAKE_CONFIG", explicit.toString(), "CLAMBAKE_SCHEMA", ""), null).schema());
-        assertEquals("env_schema", resolve(Map.of("CLAMBAKE_CONFIG", explicit.toString(), "CLAMBAKE_SCHEMA", "env_schema"),
-                null).schema(), "CLAMBAKE_SCHEMA beats the file");
+        assertEquals(
+                "from_file",
+                resolve(Map.of("CLAMBAKE_CONFIG", explicit.toString(), "CLAMBAKE_SCHEMA", ""), null)
+                        .schema());
+        assertEquals(
+                "env_schema",
+                resolve(Map.of("CLAMBAKE_CONFIG", explicit.toString(), "CLAMBAKE_SCHEMA", "env_schema"), null)
+                        .schema(),
+                "CLAMBAKE_SCHEMA beats the file");
     }
 
     @Test
@@ -235,10 +264,17 @@ class ConfigTest extends DatabaseTest {
         vars.put("CLAMBAKE_CONFIG", config.toString());
         vars.put("CLAMBAKE_DB_URL", "postgresql://env-host/envdb");
         SettingsResolver resolver = new SettingsResolver(environment(vars));
-        assertEquals("option-host", resolver.resolve("postgresql://option-host/optdb", ConfigTest::noEmbedded).host());
+        assertEquals(
+                "option-host",
+                resolver.resolve("postgresql://option-host/optdb", ConfigTest::noEmbedded)
+                        .host());
         assertEquals("env-host", resolver.resolve(null, ConfigTest::noEmbedded).host());
         vars.put("CLAMBAKE_DB_URL", "");
-        assertEquals("file-host", new SettingsResolver(environment(vars)).resolve(null, ConfigTest::noEmbedded).host());
+        assertEquals(
+                "file-host",
+                new SettingsResolver(environment(vars))
+                        .resolve(null, ConfigTest::noEmbedded)
+                        .host());
     }
 
     /** End to end: the --db-url option wins over a broken CLAMBAKE_DB_URL and a file names schema and URL. */
@@ -254,15 +290,16 @@ class ConfigTest extends DatabaseTest {
 
         Path xdg = tmp.resolve("e2e");
         Files.createDirectories(xdg.resolve("clambake"));
-        Files.writeString(xdg.resolve("clambake").resolve("config.properties"),
-                "url=" + db.url() + "\nschema=cfg_schema\n");
-        Cli viaFile = new Cli(Map.of("XDG_CONFIG_HOME", xdg.toString(), "CLAMBAKE_HOST", "cfg-host"), Path.of("/cfg/file"));
+        Files.writeString(
+                xdg.resolve("clambake").resolve("config.properties"), "url=" + db.url() + "\nschema=cfg_schema\n");
+        Cli viaFile =
+                new Cli(Map.of("XDG_CONFIG_HOME", xdg.toString(), "CLAMBAKE_HOST", "cfg-host"), Path.of("/cfg/file"));
         Cli.Result fromFile = viaFile.run("register", "--project", "cfg-file");
         assertEquals(ExitCode.OK, fromFile.code(), fromFile::toString);
         String name = fromFile.out().lines().findFirst().orElseThrow();
 
         try (Connection c = db.connect("cfg_schema");
-             PreparedStatement ps = c.prepareStatement("SELECT project FROM instances WHERE name = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT project FROM instances WHERE name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next(), "registered in the schema the file names");
@@ -270,7 +307,8 @@ class ConfigTest extends DatabaseTest {
             }
         }
         try (Connection c = db.connect("clambake");
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM instances WHERE project = 'cfg-file'")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT count(*) FROM instances WHERE project = 'cfg-file'")) {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 assertEquals(0, rs.getInt(1), "not in the default schema");

@@ -30,11 +30,15 @@ class SessionRaceTest extends DatabaseTest {
         Cli other = shell("h1", "/work/other");
         register(other, "demo");
         Cli claude = shell("h1", "/work/alpha");
-        assertEquals(ExitCode.OK, claude.runWithStdin(payload("session-start", "race", "/work/alpha"),
-                "hook", "--project", "demo").code());
+        assertEquals(
+                ExitCode.OK,
+                claude.runWithStdin(payload("session-start", "race", "/work/alpha"), "hook", "--project", "demo")
+                        .code());
         String me = claude.run("status", "--json").json().get("me").asText();
         for (int i = 0; i < MESSAGES; i++) {
-            assertEquals(ExitCode.OK, other.run("send", "--to", me, "--subject", "m" + i).code());
+            assertEquals(
+                    ExitCode.OK,
+                    other.run("send", "--to", me, "--subject", "m" + i).code());
         }
         List<Long> shown = new ArrayList<>();
         CyclicBarrier start = new CyclicBarrier(RACERS);
@@ -47,7 +51,9 @@ class SessionRaceTest extends DatabaseTest {
                         Instance reader = new InstanceDao(c).findByName(me).orElseThrow();
                         MessageDao messages = new MessageDao(c);
                         start.await();
-                        return messages.remind(reader, "race", 10, false).items().stream().map(m -> m.id()).toList();
+                        return messages.remind(reader, "race", 10, false).items().stream()
+                                .map(m -> m.id())
+                                .toList();
                     }
                 }));
             }
@@ -70,8 +76,10 @@ class SessionRaceTest extends DatabaseTest {
                 String dir = "/work/shared-" + round;
                 Cli claude = shell("h2", dir);
                 for (String session : List.of("a" + round, "b" + round)) {
-                    assertEquals(ExitCode.OK, claude.runWithStdin(payload("session-start", session, dir),
-                            "hook", "--project", "demo").code());
+                    assertEquals(
+                            ExitCode.OK,
+                            claude.runWithStdin(payload("session-start", session, dir), "hook", "--project", "demo")
+                                    .code());
                 }
                 CyclicBarrier together = new CyclicBarrier(2);
                 List<Future<?>> ends = new ArrayList<>();
@@ -87,7 +95,9 @@ class SessionRaceTest extends DatabaseTest {
                 for (Future<?> end : ends) {
                     end.get();
                 }
-                assertTrue(claude.run("status", "--json").json().get("me").isNull(), "round " + round + ": still registered");
+                assertTrue(
+                        claude.run("status", "--json").json().get("me").isNull(),
+                        "round " + round + ": still registered");
             }
         } finally {
             pool.shutdown();

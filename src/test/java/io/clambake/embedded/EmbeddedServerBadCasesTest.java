@@ -43,7 +43,8 @@ class EmbeddedServerBadCasesTest extends DatabaseTest {
 
     @Test
     void anUnusableStateDirectoryNamesItAndTheWayOut() {
-        Cli.Result result = Cli.shell(db, "h", "/w").with("CLAMBAKE_DB_URL", null).run("status");
+        Cli.Result result =
+                Cli.shell(db, "h", "/w").with("CLAMBAKE_DB_URL", null).run("status");
         assertFailed(ExitCode.UNAVAILABLE, result, Cli.UNUSABLE_HOME);
         assertTrue(result.err().contains("CLAMBAKE_DB_URL"), result.err());
     }
@@ -51,7 +52,9 @@ class EmbeddedServerBadCasesTest extends DatabaseTest {
     @Test
     void aBadPortSettingIsInvalidInput() {
         try (EmbeddedHome home = EmbeddedHome.create("clambake-bad-port-")) {
-            assertFailed(ExitCode.USAGE, home.shell("h", "/w").with("CLAMBAKE_SERVER_PORT", "70000").run("status"),
+            assertFailed(
+                    ExitCode.USAGE,
+                    home.shell("h", "/w").with("CLAMBAKE_SERVER_PORT", "70000").run("status"),
                     "CLAMBAKE_SERVER_PORT");
         }
     }
@@ -74,14 +77,25 @@ class EmbeddedServerBadCasesTest extends DatabaseTest {
     @Test
     void aFullDiskGetsOneLineAndLeavesNoHalfUnpackedServer() throws Exception {
         try (EmbeddedHome home = EmbeddedHome.create("clambake-full-disk-")) {
-            assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", home.dir().toString()),
+            assumeTrue(
+                    run(
+                            "mount",
+                            "-t",
+                            "tmpfs",
+                            "-o",
+                            "size=16m",
+                            "tmpfs",
+                            home.dir().toString()),
                     "needs root and permission to mount a small tmpfs");
             try {
                 Cli.Result result = home.shell("h", "/w").run("status");
                 assertFailed(ExitCode.UNAVAILABLE, result, "No space left on device");
                 try (Stream<Path> left = Files.list(home.dir())) {
-                    List<String> names = left.map(path -> path.getFileName().toString()).toList();
-                    assertTrue(names.stream().noneMatch(name -> name.startsWith("postgres-") || name.startsWith("unpacking-")),
+                    List<String> names =
+                            left.map(path -> path.getFileName().toString()).toList();
+                    assertTrue(
+                            names.stream()
+                                    .noneMatch(name -> name.startsWith("postgres-") || name.startsWith("unpacking-")),
                             names::toString);
                 }
             } finally {
@@ -94,7 +108,8 @@ class EmbeddedServerBadCasesTest extends DatabaseTest {
     private static void ownedByTheServerAccount(EmbeddedHome home, Path data) throws IOException {
         var account = home.server().runsAs();
         if (account.isPresent()) {
-            Files.setOwner(data, data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(account.get()));
+            Files.setOwner(
+                    data, data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(account.get()));
         }
     }
 
@@ -107,7 +122,8 @@ class EmbeddedServerBadCasesTest extends DatabaseTest {
 
     private static boolean run(String... command) throws InterruptedException {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getInputStream().readAllBytes();
             return process.waitFor() == 0;
         } catch (IOException e) {

@@ -60,20 +60,35 @@ class EmbeddedServerTest {
     @Test
     @Order(1)
     void theFirstCommandStartsTheServerAndEveryShellSharesIt() {
-        alphaName = ok(alpha.run("register", "--project", "demo")).out().lines().findFirst().orElseThrow();
+        alphaName = ok(alpha.run("register", "--project", "demo"))
+                .out()
+                .lines()
+                .findFirst()
+                .orElseThrow();
         JsonNode server = serverStatus();
         assertTrue(server.get("running").asBoolean(), server::toString);
         assertEquals(home.port(), server.get("port").asInt());
         assertTrue(server.get("in_use").asBoolean());
 
-        betaName = ok(beta.run("register", "--project", "demo")).out().lines().findFirst().orElseThrow();
+        betaName = ok(beta.run("register", "--project", "demo"))
+                .out()
+                .lines()
+                .findFirst()
+                .orElseThrow();
         assertTrue(ok(beta.run("status")).out().contains(alphaName));
         ok(beta.run("send", "--to", alphaName, "--subject", "hello from beta", "--body", "first contact"));
         assertTrue(ok(alpha.run("inbox")).out().contains("hello from beta"));
 
-        ok(alpha.run("remember", "--type", "gotcha", "--title", "Deadlocks in the orders table",
-                "--content", "Take the row locks in id order"));
-        JsonNode found = ok(beta.run("recall", "--search", "deadlock", "--json")).json();
+        ok(alpha.run(
+                "remember",
+                "--type",
+                "gotcha",
+                "--title",
+                "Deadlocks in the orders table",
+                "--content",
+                "Take the row locks in id order"));
+        JsonNode found =
+                ok(beta.run("recall", "--search", "deadlock", "--json")).json();
         assertEquals(1, found.get("total").asInt(), "english stemming finds 'Deadlocks' for 'deadlock'");
     }
 
@@ -81,9 +96,23 @@ class EmbeddedServerTest {
     @Order(2)
     void aMessageAndAMemorySurviveKill9OfThePostmaster() throws Exception {
         long messageId = ok(alpha.run("send", "--to", betaName, "--subject", "before the crash", "--json"))
-                .json().get("message").get("id").asLong();
-        long memoryId = ok(alpha.run("remember", "--type", "fix", "--title", "Crash-safe writes",
-                "--content", "committed before kill -9", "--json")).json().get("memory").get("id").asLong();
+                .json()
+                .get("message")
+                .get("id")
+                .asLong();
+        long memoryId = ok(alpha.run(
+                        "remember",
+                        "--type",
+                        "fix",
+                        "--title",
+                        "Crash-safe writes",
+                        "--content",
+                        "committed before kill -9",
+                        "--json"))
+                .json()
+                .get("memory")
+                .get("id")
+                .asLong();
         long pid = serverStatus().get("pid").asLong();
 
         ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
@@ -92,8 +121,11 @@ class EmbeddedServerTest {
         assertFalse(serverStatus().get("running").asBoolean());
 
         JsonNode inbox = ok(beta.run("inbox", "--json")).json();
-        assertTrue(inbox.get("messages").findValues("id").stream().anyMatch(id -> id.asLong() == messageId), inbox::toString);
-        JsonNode recalled = ok(beta.run("recall", "--search", "crash-safe", "--json")).json();
+        assertTrue(
+                inbox.get("messages").findValues("id").stream().anyMatch(id -> id.asLong() == messageId),
+                inbox::toString);
+        JsonNode recalled =
+                ok(beta.run("recall", "--search", "crash-safe", "--json")).json();
         assertEquals(memoryId, recalled.get("memories").get(0).get("id").asLong());
         JsonNode server = serverStatus();
         assertTrue(server.get("running").asBoolean());
@@ -109,7 +141,8 @@ class EmbeddedServerTest {
         assertFalse(stopped.get("running").asBoolean());
         assertTrue(ok(alpha.run("server", "stop")).out().startsWith("not running"), "stopping twice is fine");
 
-        assertEquals(unread, ok(beta.run("inbox", "--json")).json().get("unread").asInt());
+        assertEquals(
+                unread, ok(beta.run("inbox", "--json")).json().get("unread").asInt());
         assertTrue(serverStatus().get("running").asBoolean());
         assertTrue(ok(alpha.run("server", "start")).out().startsWith("running"), "start when running says so");
     }
@@ -143,9 +176,12 @@ class EmbeddedServerTest {
         ok(alpha.run("server", "stop"));
         Process sleeper = sleeperOwnedLikeTheServer();
         try {
-            long reusedPid = sleeper.descendants().findFirst().orElse(sleeper.toHandle()).pid();
-            Files.writeString(home.dir().resolve("data/postmaster.pid"), reusedPid + "\n" + home.dir().resolve("data")
-                    + "\n1000000000\n" + home.port() + "\n\n127.0.0.1\n  1234567     1\nready   \n");
+            long reusedPid =
+                    sleeper.descendants().findFirst().orElse(sleeper.toHandle()).pid();
+            Files.writeString(
+                    home.dir().resolve("data/postmaster.pid"),
+                    reusedPid + "\n" + home.dir().resolve("data") + "\n1000000000\n" + home.port()
+                            + "\n\n127.0.0.1\n  1234567     1\nready   \n");
             assertFalse(serverStatus().get("running").asBoolean(), "a live pid of another process is not the server");
             ok(alpha.run("inbox"));
             assertTrue(serverStatus().get("running").asBoolean());
@@ -162,7 +198,11 @@ class EmbeddedServerTest {
         List<String> command = account.map(user -> List.of("runuser", "-u", user, "--", "sleep", "120"))
                 .orElse(List.of("sleep", "120"));
         Process sleeper = new ProcessBuilder(command).start();
-        for (int i = 0; i < 100 && account.isPresent() && sleeper.descendants().findAny().isEmpty(); i++) {
+        for (int i = 0;
+                i < 100
+                        && account.isPresent()
+                        && sleeper.descendants().findAny().isEmpty();
+                i++) {
             Thread.sleep(20);
         }
         return sleeper;
@@ -201,7 +241,8 @@ class EmbeddedServerTest {
         } finally {
             Files.move(aside, control);
         }
-        assertEquals(unread, ok(beta.run("inbox", "--json")).json().get("unread").asInt());
+        assertEquals(
+                unread, ok(beta.run("inbox", "--json")).json().get("unread").asInt());
     }
 
     @Test
@@ -212,7 +253,8 @@ class EmbeddedServerTest {
         Path data = home.dir().resolve("data");
         UserPrincipal owner = Files.getOwner(data);
         String stranger = owner.getName().equals("nobody") ? "root" : "nobody";
-        Files.setOwner(data, data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(stranger));
+        Files.setOwner(
+                data, data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(stranger));
         try {
             Cli.Result failed = alpha.run("inbox");
             assertEquals(ExitCode.UNAVAILABLE, failed.code(), failed::toString);
@@ -238,7 +280,10 @@ class EmbeddedServerTest {
     /** Postmasters are the only server processes whose command line still names the data directory. */
     static long postmastersOf(Path dataDir) {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(line -> line.contains(dataDir.toString())).orElse(false))
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(line -> line.contains(dataDir.toString()))
+                        .orElse(false))
                 .count();
     }
 

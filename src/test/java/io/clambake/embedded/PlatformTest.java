@@ -15,8 +15,12 @@ class PlatformTest {
     @Test
     void everyPlatformWeShipMapsToAnArchiveInTheBuild() {
         String[][] platforms = {
-            {"Linux", "amd64"}, {"Linux", "aarch64"}, {"Mac OS X", "x86_64"}, {"Mac OS X", "aarch64"},
-            {"Windows 11", "amd64"}};
+            {"Linux", "amd64"},
+            {"Linux", "aarch64"},
+            {"Mac OS X", "x86_64"},
+            {"Mac OS X", "aarch64"},
+            {"Windows 11", "amd64"}
+        };
         for (String[] p : platforms) {
             Platform platform = Platform.of(p[0], p[1]);
             URL archive = Platform.class.getResource("/" + platform.archive());
@@ -31,7 +35,8 @@ class PlatformTest {
     void aPlatformWithoutBinariesFailsWithOneLineThatSaysWhatToDo() {
         ClambakeException e = assertThrows(ClambakeException.class, () -> Platform.of("FreeBSD", "amd64"));
         assertEquals(Failure.DATABASE_UNAVAILABLE, e.failure());
-        assertTrue(e.getMessage().contains("FreeBSD on amd64") && e.getMessage().contains("CLAMBAKE_DB_URL"),
+        assertTrue(
+                e.getMessage().contains("FreeBSD on amd64") && e.getMessage().contains("CLAMBAKE_DB_URL"),
                 e.getMessage());
         assertThrows(ClambakeException.class, () -> Platform.of("Linux", "riscv64"));
         assertThrows(ClambakeException.class, () -> Platform.of("Windows 11", "aarch64"));
@@ -41,7 +46,8 @@ class PlatformTest {
     void theVersionInTheCodeIsTheVersionOfTheBundledBinaries() {
         URL archive = Platform.class.getResource("/" + Platform.current().archive());
         assertNotNull(archive);
-        assertTrue(archive.toString().contains("-" + PostgresBinaries.VERSION + ".jar!"),
+        assertTrue(
+                archive.toString().contains("-" + PostgresBinaries.VERSION + ".jar!"),
                 "PostgresBinaries.VERSION " + PostgresBinaries.VERSION + " but the archive comes from " + archive);
     }
 }

@@ -44,21 +44,31 @@ class TarXzTest {
         assertEquals("pax", Files.readString(dir.resolve("share/pax/" + "p".repeat(110))));
         assertFalse(Files.exists(dir.resolve("ignored-short-name")));
         if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
-            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("bin/postgres"))));
-            assertEquals("rw-r--r--", PosixFilePermissions.toString(
-                    Files.getPosixFilePermissions(dir.resolve("lib/libpq.so.5.17"))));
+            assertEquals(
+                    "rwxr-xr-x",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("bin/postgres"))));
+            assertEquals(
+                    "rw-r--r--",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("lib/libpq.so.5.17"))));
         }
     }
 
     @Test
     void refusesEntriesAndLinksThatLeaveTheTargetDirectory() throws IOException {
         Path target = Files.createDirectory(dir.resolve("target"));
-        IOException escape = assertThrows(IOException.class,
-                () -> TarXz.extract(new Tar().entry("../evil", '0', 0644, "", "x").xz(), target));
+        IOException escape = assertThrows(
+                IOException.class,
+                () -> TarXz.extract(
+                        new Tar().entry("../evil", '0', 0644, "", "x").xz(), target));
         assertTrue(escape.getMessage().contains("outside"), escape.getMessage());
         assertFalse(Files.exists(dir.resolve("evil")));
-        assertThrows(IOException.class,
-                () -> TarXz.extract(new Tar().entry("link", '2', 0777, "../../etc/passwd", "").xz(), target));
+        assertThrows(
+                IOException.class,
+                () -> TarXz.extract(
+                        new Tar()
+                                .entry("link", '2', 0777, "../../etc/passwd", "")
+                                .xz(),
+                        target));
         assertFalse(Files.exists(target.resolve("link"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 

@@ -77,8 +77,8 @@ public final class Cli {
     }
 
     public Result runWithStdin(String stdin, String... args) {
-        Environment environment = new Environment(env, cwd, home,
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        Environment environment =
+                new Environment(env, cwd, home, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         Outcome outcome = new CommandRunner().capture(environment, args);
         return new Result(outcome.code(), outcome.out(), outcome.err());
     }

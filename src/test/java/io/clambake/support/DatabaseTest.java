@@ -40,8 +40,8 @@ public abstract class DatabaseTest {
     /** Makes an instance look unseen for {@code hours}, as if its session had gone quiet. */
     protected void setLastSeenHoursAgo(String name, int hours) throws SQLException {
         try (Connection c = db.connect("clambake");
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE instances SET last_seen = now() - make_interval(hours => ?) WHERE name = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE instances SET last_seen = now() - make_interval(hours => ?) WHERE name = ?")) {
             ps.setInt(1, hours);
             ps.setString(2, name);
             assertEquals(1, ps.executeUpdate());
@@ -92,7 +92,8 @@ public abstract class DatabaseTest {
 
     /** The number a query such as {@code SELECT count(*) ...} answers, with {@code params} bound to its {@code ?}. */
     protected long count(String sql, Object... params) throws SQLException {
-        try (Connection c = db.connect("clambake"); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = db.connect("clambake");
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
@@ -105,8 +106,9 @@ public abstract class DatabaseTest {
 
     /** The first column of the one row {@code sql} answers, as text: a value to compare before and after. */
     protected String snapshot(String sql) throws SQLException {
-        try (Connection c = db.connect("clambake"); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = db.connect("clambake");
+                PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             assertTrue(rs.next(), sql);
             return rs.getString(1);
         }

@@ -79,7 +79,8 @@ public final class EmbeddedHome implements AutoCloseable {
 
     private static void delete(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
             // a temp directory left behind is not worth failing a test run for
         }

@@ -76,8 +76,8 @@ public final class ExplainingConnection {
     }
 
     public Connection connection() {
-        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                (proxy, method, args) -> {
+        return (Connection) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("prepareStatement") && args.length == 1) {
                         return statement((String) args[0]);
                     }
@@ -98,8 +98,8 @@ public final class ExplainingConnection {
             }
             return invoke(real, method, args);
         };
-        return (PreparedStatement) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {PreparedStatement.class}, handler);
+        return (PreparedStatement)
+                Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class}, handler);
     }
 
     private String explain(String sql, Map<Integer, Object> params) throws SQLException {

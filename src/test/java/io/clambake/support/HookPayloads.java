@@ -13,8 +13,7 @@ public final class HookPayloads {
     private static final String RECORDED_SESSION = "0b5c6f1e-8d3a-4c2e-9f6b-2a7d1e4c9b10";
     private static final String RECORDED_CWD = "/home/dev/shop";
 
-    private HookPayloads() {
-    }
+    private HookPayloads() {}
 
     /** {@code name}: session-start, session-start-compact, user-prompt-submit, post-tool-use, ... */
     public static String payload(String name, String sessionId, String cwd) {
@@ -23,7 +22,8 @@ public final class HookPayloads {
                 throw new IllegalArgumentException("no recorded payload " + name);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace(RECORDED_SESSION, sessionId).replace(RECORDED_CWD, cwd);
+                    .replace(RECORDED_SESSION, sessionId)
+                    .replace(RECORDED_CWD, cwd);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

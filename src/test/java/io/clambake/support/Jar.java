@@ -15,13 +15,13 @@ import java.util.concurrent.TimeUnit;
 public final class Jar {
     public static final Path PATH = Path.of("target", "clambake.jar").toAbsolutePath();
 
-    private Jar() {
-    }
+    private Jar() {}
 
     /** {@code java -jar clambake.jar ARGS} */
     public static List<String> command(String... args) {
         if (!Files.isRegularFile(PATH)) {
-            throw new IllegalStateException(PATH + " is missing: run `mvn verify`, which packages before integration tests");
+            throw new IllegalStateException(
+                    PATH + " is missing: run `mvn verify`, which packages before integration tests");
         }
         List<String> command = new ArrayList<>(List.of(java(), "-jar", PATH.toString()));
         command.addAll(List.of(args));

@@ -27,11 +27,14 @@ public final class TestDatabase implements AutoCloseable {
 
     public static TestDatabase create() {
         Server s = server();
-        String name = "clambake_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = s.admin(); Statement st = c.createStatement()) {
+        String name =
+                "clambake_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = s.admin();
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create test database on " + s.describe() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create test database on " + s.describe() + ": " + e.getMessage(), e);
         }
         return new TestDatabase(name, s.urlFor(name));
     }
@@ -64,7 +67,8 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Connection c = server().admin(); Statement st = c.createStatement()) {
+        try (Connection c = server().admin();
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop test database " + name + ": " + e.getMessage(), e);
@@ -91,7 +95,9 @@ public final class TestDatabase implements AutoCloseable {
                     user = parts[0];
                     password = parts.length > 1 ? parts[1] : null;
                 }
-                String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
+                String db = uri.getPath() == null || uri.getPath().length() <= 1
+                        ? "postgres"
+                        : uri.getPath().substring(1);
                 return new Server(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db, user, password);
             }
             if (Containers.dockerAvailable()) {
@@ -138,7 +144,8 @@ public final class TestDatabase implements AutoCloseable {
             EmbeddedHome home = EmbeddedHome.create("clambake-test-db-");
             DatabaseSettings settings = home.server().connectionSettings("public");
             Runtime.getRuntime().addShutdownHook(new Thread(home::close));
-            return new Server(settings.host(), settings.port(), settings.database(), settings.user(), settings.password());
+            return new Server(
+                    settings.host(), settings.port(), settings.database(), settings.user(), settings.password());
         }
     }
 
@@ -157,7 +164,8 @@ public final class TestDatabase implements AutoCloseable {
             org.testcontainers.containers.PostgreSQLContainer<?> pg =
                     new org.testcontainers.containers.PostgreSQLContainer<>("postgres:16-alpine");
             pg.start();
-            return new Server(pg.getHost(), pg.getMappedPort(5432), pg.getDatabaseName(), pg.getUsername(), pg.getPassword());
+            return new Server(
+                    pg.getHost(), pg.getMappedPort(5432), pg.getDatabaseName(), pg.getUsername(), pg.getPassword());
         }
     }
 }
