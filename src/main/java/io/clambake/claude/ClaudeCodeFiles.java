@@ -23,8 +23,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ClaudeCodeFiles {
     public static final String BEGIN = "<!-- clambake:begin -->";
     public static final String END = "<!-- clambake:end -->";
-    /** Claude Code kills a hook after this long; Clambake's own bounds end it much sooner. */
-    public static final int HOOK_TIMEOUT_SECONDS = 10;
 
     public static final String MCP_SERVER = "clambake";
 
@@ -67,7 +65,10 @@ public final class ClaudeCodeFiles {
             ObjectNode handler = JSON.createObjectNode()
                     .put("type", "command")
                     .put("command", command)
-                    .put("timeout", HOOK_TIMEOUT_SECONDS);
+                    .put("timeout", event.timeoutSeconds());
+            if (event.rewakes()) {
+                handler.put("asyncRewake", true);
+            }
             boolean placed = false;
             for (Iterator<JsonNode> g = groups.iterator(); g.hasNext(); ) {
                 JsonNode group = g.next();
@@ -88,7 +89,11 @@ public final class ClaudeCodeFiles {
                 }
             }
             if (!placed) {
-                groups.addObject().set("hooks", JSON.createArrayNode().add(handler));
+                ObjectNode group = groups.addObject();
+                if (event.matcher() != null) {
+                    group.put("matcher", event.matcher());
+                }
+                group.set("hooks", JSON.createArrayNode().add(handler));
             }
         }
         return render(existing, root, updated);

@@ -14,15 +14,42 @@ public enum HookEvent {
     POST_TOOL_USE("PostToolUse"),
     SESSION_END("SessionEnd");
 
+    /** Claude Code kills a hook after this long; Clambake's own bounds end it much sooner. */
+    static final int TIMEOUT_SECONDS = 10;
+
     private final String label;
+    private final String matcher;
+    private final int timeoutSeconds;
+    private final boolean rewakes;
 
     HookEvent(String label) {
+        this(label, null, TIMEOUT_SECONDS, false);
+    }
+
+    HookEvent(String label, String matcher, int timeoutSeconds, boolean rewakes) {
         this.label = label;
+        this.matcher = matcher;
+        this.timeoutSeconds = timeoutSeconds;
+        this.rewakes = rewakes;
     }
 
     /** The event's name in Claude Code's settings and hook input. */
     public String label() {
         return label;
+    }
+
+    /** The tools whose calls fire the hook ({@code "matcher"} in settings), or null for every firing. */
+    public String matcher() {
+        return matcher;
+    }
+
+    public int timeoutSeconds() {
+        return timeoutSeconds;
+    }
+
+    /** Whether the hook runs in the background and wakes the agent when it exits 2 ({@code asyncRewake}). */
+    public boolean rewakes() {
+        return rewakes;
     }
 
     public static Optional<HookEvent> of(String label) {
