@@ -14,3 +14,10 @@ RETURNS TABLE (id bigint) LANGUAGE sql STABLE AS $$
      WHERE audience = 'project' AND project = reader_project AND expires_at > now()
        AND sender_id <> reader AND created_at >= since
 $$;
+
+-- Of those, the ones the reader has not read: what an inbox, a reminder and read --next start from.
+CREATE FUNCTION unread_messages(reader bigint, reader_project text, since timestamptz)
+RETURNS TABLE (id bigint) LANGUAGE sql STABLE AS $$
+    SELECT v.id FROM visible_messages(reader, reader_project, since) AS v
+     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = reader AND mr.message_id = v.id)
+$$;

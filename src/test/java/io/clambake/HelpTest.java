@@ -8,31 +8,13 @@ import io.clambake.support.Cli;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every verb explains itself without a database and without its required options. */
 class HelpTest {
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "register",
-                "heartbeat",
-                "status",
-                "send",
-                "inbox",
-                "read",
-                "remember",
-                "recall",
-                "update-memory",
-                "log",
-                "deregister",
-                "cleanup",
-                "server",
-                "hook",
-                "init",
-                "mcp"
-            })
+    @MethodSource("io.clambake.cli.Clambake#verbs")
     void everyVerbHasHelp(String verb) {
         Cli.Result result = new Cli(Map.of(), Path.of("/")).run(verb, "--help");
         assertEquals(ExitCode.OK, result.code(), result::toString);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clambake.cli.Clambake;
 import io.clambake.domain.ExitCode;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.EmbeddedHome;
@@ -39,20 +40,6 @@ class JarIT extends DatabaseTest {
     private static final String JAVA =
             Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static final String HOST = "jar-it-host";
-    private static final String[] VERBS = {
-        "register",
-        "heartbeat",
-        "status",
-        "send",
-        "inbox",
-        "read",
-        "remember",
-        "recall",
-        "update-memory",
-        "log",
-        "deregister",
-        "cleanup"
-    };
 
     private Path jar;
     private Path root;
@@ -90,7 +77,7 @@ class JarIT extends DatabaseTest {
     void helpListsEveryVerbAndTheExitCodes() throws Exception {
         Proc help = clambake(root).run("--help");
         help.assertOk();
-        for (String verb : VERBS) {
+        for (String verb : Clambake.verbs()) {
             assertTrue(
                     Pattern.compile("(?m)^\\s+" + Pattern.quote(verb) + "\\s")
                             .matcher(help.out())

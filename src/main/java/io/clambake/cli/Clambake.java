@@ -55,6 +55,11 @@ public final class Clambake implements Callable<Integer> {
     private final Environment environment;
     private final ConnectionSource pool;
 
+    /** The names of every verb, in the order --help lists them. */
+    public static List<String> verbs() {
+        return VERBS.stream().map(v -> v.getAnnotation(Command.class).name()).toList();
+    }
+
     @Spec
     CommandSpec spec;
 

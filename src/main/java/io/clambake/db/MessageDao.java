@@ -61,9 +61,8 @@ public final class MessageDao {
         String sql = """
                 WITH pending AS MATERIALIZED (
                     SELECT m.id, m.type IN ('blocker', 'warning') AS urgent
-                      FROM visible_messages(?, ?, ?) AS v JOIN messages m ON m.id = v.id
-                     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)
-                       AND (? OR NOT EXISTS (SELECT 1 FROM shown_messages sm
+                      FROM unread_messages(?, ?, ?) AS v JOIN messages m ON m.id = v.id
+                     WHERE (? OR NOT EXISTS (SELECT 1 FROM shown_messages sm
                                               WHERE sm.session_id = ? AND sm.message_id = v.id))),
                 picked AS (
                     SELECT id FROM pending ORDER BY urgent DESC, id DESC LIMIT ?),
@@ -83,7 +82,6 @@ public final class MessageDao {
                 reader.id(),
                 reader.project(),
                 reader.registeredAt(),
-                reader.id(),
                 again,
                 sessionId,
                 limit,
@@ -133,8 +131,7 @@ public final class MessageDao {
     public Optional<Read> readNext(Instance reader) throws SQLException {
         String sql = """
                 WITH next AS (
-                    SELECT v.id FROM visible_messages(?, ?, ?) AS v
-                     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)
+                    SELECT v.id FROM unread_messages(?, ?, ?) AS v
                      ORDER BY v.id
                      LIMIT 1),
                 mark AS (
@@ -152,7 +149,6 @@ public final class MessageDao {
                             reader.id(),
                             reader.project(),
                             reader.registeredAt(),
-                            reader.id(),
                             reader.id())
                     .orElseThrow();
             if (outcome[0] == null) {

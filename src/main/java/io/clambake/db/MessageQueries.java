@@ -18,23 +18,13 @@ public final class MessageQueries {
     /** The reader's unread messages, newest first, and how many there are in all. */
     public Page<Message> unread(Instance reader, int limit) throws SQLException {
         String sql = """
-                WITH unread AS MATERIALIZED (
-                    SELECT v.id FROM visible_messages(?, ?, ?) AS v
-                     WHERE NOT EXISTS (SELECT 1 FROM message_reads mr WHERE mr.reader_id = ? AND mr.message_id = v.id)),
+                WITH unread AS MATERIALIZED (SELECT id FROM unread_messages(?, ?, ?)),
                 page AS (SELECT id FROM unread ORDER BY id DESC LIMIT ?)
                 SELECT %s, NULL::timestamptz AS read_at, (SELECT count(*) FROM unread) AS total
                   FROM page p JOIN messages m ON m.id = p.id %s
                  ORDER BY m.id DESC
                 """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
-        return Sql.page(
-                connection,
-                sql,
-                MessageRows::map,
-                reader.id(),
-                reader.project(),
-                reader.registeredAt(),
-                reader.id(),
-                limit);
+        return Sql.page(connection, sql, MessageRows::map, reader.id(), reader.project(), reader.registeredAt(), limit);
     }
 
     /**
