@@ -314,6 +314,33 @@ class PresenceTest extends DatabaseTest {
                         .asInt());
     }
 
+    @Test
+    void cleanupHasAFloorAndNeverMarksItsCaller() throws Exception {
+        Cli a = shell("cleanup-floor", "/w/cleanup-floor/a");
+        Cli b = shell("cleanup-floor", "/w/cleanup-floor/b");
+        String alpha = register(a, "cf-proj");
+        String beta = register(b, "cf-proj");
+        Thread.sleep(1_100);
+
+        Cli.Result tooShort = b.run("cleanup", "--stale-after", "1s");
+        assertEquals(ExitCode.USAGE, tooShort.code(), tooShort::toString);
+        assertEquals("clambake cleanup: --stale-after 1s is out of range: 10m to 365d\n", tooShort.err());
+        assertEquals(ExitCode.USAGE, b.run("cleanup", "--stale-after", "9m").code());
+        assertNotNull(instanceIn(json(b, "status"), alpha), "nobody was marked stale");
+
+        ok(b.run("cleanup")); // whatever earlier tests left behind
+        setLastSeenHoursAgo(alpha, 2);
+        setLastSeenHoursAgo(beta, 2);
+        assertEquals(
+                1,
+                json(b, "cleanup", "--stale-after", "10m")
+                        .get("stale_instances")
+                        .asInt());
+        JsonNode status = json(b, "status");
+        assertEquals(beta, status.get("me").asText(), "the caller is live: " + status);
+        assertFalse(names(status.get("instances")).contains(alpha), status.toString());
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static Set<String> fieldNames(JsonNode node) {

@@ -133,7 +133,8 @@ public final class Briefing {
         line("- " + Text.oneLine(content, LINE));
     }
 
+    /** Every line holds stored text (names, directories, tasks, subjects): escaped, as all text output is. */
     private void line(String content) {
-        text.append(content).append('\n');
+        text.append(Text.line(content)).append('\n');
     }
 }

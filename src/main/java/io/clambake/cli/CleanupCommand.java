@@ -3,6 +3,7 @@ package io.clambake.cli;
 import io.clambake.db.InstanceDao;
 import io.clambake.db.MessageDao;
 import io.clambake.domain.ExitCode;
+import io.clambake.domain.Instance;
 import io.clambake.domain.Rules;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,14 +28,14 @@ final class CleanupCommand extends Verb {
             names = "--stale-after",
             paramLabel = "DURATION",
             defaultValue = "1h",
-            description = "Instances unseen this long are stale: 90s, 30m, 2h, 7d (default: ${DEFAULT-VALUE}).")
+            description = "Instances unseen this long are stale: 30m, 2h, 7d; 10m to 365d (default: ${DEFAULT-VALUE}).")
     String staleAfter;
 
     @Override
     protected int run(Session session) throws Exception {
-        Duration threshold = Rules.duration("--stale-after", staleAfter);
-        session.meIfRegistered();
-        int stale = new InstanceDao(session.db()).removeStale(threshold);
+        Duration threshold = Rules.duration("--stale-after", staleAfter, Rules.STALE_AFTER);
+        Long caller = session.meIfRegistered().map(Instance::id).orElse(null);
+        int stale = new InstanceDao(session.db()).removeStale(threshold, caller);
         long expired = new MessageDao(session.db()).deleteExpired(BATCH);
         if (json()) {
             Map<String, Object> result = new LinkedHashMap<>();

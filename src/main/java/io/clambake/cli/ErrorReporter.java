@@ -4,9 +4,12 @@ import io.clambake.db.Database;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.ExitCode;
 import io.clambake.output.Json;
+import io.clambake.output.Text;
 import io.clambake.output.Views;
 import java.io.PrintWriter;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
@@ -14,7 +17,10 @@ import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
-/** The one place where failures become a line on stderr, the error document and an exit code. */
+/**
+ * The one place where failures become a line on stderr, the error document and an exit code.
+ * Parse errors included: with --json anywhere in argv every failure prints the error document.
+ */
 final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExceptionMapper, IParameterExceptionHandler {
     @Override
     public int getExitCode(Throwable t) {
@@ -33,10 +39,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         int code = getExitCode(e);
-        CommonOptions options = commandLine.getCommand() instanceof Verb verb ? verb.options : null;
         String message = e instanceof ClambakeException ? e.getMessage() : describe(e);
-        report(commandLine, options, code, message);
-        if (options != null && options.debug) {
+        report(commandLine, jsonAsked(parseResult.originalArgs()), code, message);
+        if (commandLine.getCommand() instanceof Verb verb && verb.options.debug) {
             e.printStackTrace(commandLine.getErr());
         }
         return code;
@@ -47,17 +52,32 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
         CommandLine commandLine = e.getCommandLine();
         String message =
                 e.getMessage() + " (see '" + commandLine.getCommandSpec().qualifiedName() + " --help')";
-        CommonOptions options = commandLine.getCommand() instanceof Verb verb ? verb.options : null;
-        report(commandLine, options, ExitCode.USAGE, message);
+        report(commandLine, jsonAsked(Arrays.asList(args)), ExitCode.USAGE, message);
         return ExitCode.USAGE;
     }
 
-    private static void report(CommandLine commandLine, CommonOptions options, int code, String message) {
+    /**
+     * Whether --json appears before any "--". Read from argv, not from the option: a parse error
+     * stops picocli before it sets the option, and the caller still expects a JSON document.
+     */
+    static boolean jsonAsked(List<String> args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--json")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void report(CommandLine commandLine, boolean json, int code, String message) {
         String line = message.lines().findFirst().orElse("failed");
         PrintWriter err = commandLine.getErr();
-        err.println(commandLine.getCommandSpec().qualifiedName() + ": " + line);
+        err.println(commandLine.getCommandSpec().qualifiedName() + ": " + Text.line(line));
         err.flush();
-        if (options != null && options.json) {
+        if (json) {
             Json.print(commandLine.getOut(), Views.error(code, line));
         }
     }

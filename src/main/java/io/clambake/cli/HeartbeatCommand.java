@@ -4,6 +4,7 @@ import io.clambake.db.InstanceDao;
 import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Rules;
+import io.clambake.output.Text;
 import io.clambake.output.Views;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -20,14 +21,14 @@ final class HeartbeatCommand extends Verb {
 
     @Override
     protected int run(Session session) throws Exception {
-        Rules.optionalText("--task", task, Rules.MAX_TASK);
+        Rules.optionalLine("--task", task, Rules.MAX_TASK);
         Instance me = session.me();
         String newTask = task == null ? me.task() : task.isBlank() ? null : task.strip();
         Instance updated = new InstanceDao(session.db()).heartbeat(me.id(), newTask);
         if (json()) {
             return printJson(Map.of("instance", Views.instance(updated, false)));
         }
-        out().println(updated.name() + ": " + (updated.task() == null ? "(no task)" : updated.task()));
+        out().println(updated.name() + ": " + (updated.task() == null ? "(no task)" : Text.line(updated.task())));
         return ExitCode.OK;
     }
 }

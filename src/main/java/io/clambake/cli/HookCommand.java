@@ -18,7 +18,6 @@ import io.clambake.domain.Message;
 import io.clambake.domain.NameGenerator;
 import io.clambake.domain.Page;
 import io.clambake.domain.Rules;
-import io.clambake.output.Json;
 import io.clambake.output.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +35,11 @@ import picocli.CommandLine.Option;
 @Command(
         name = "hook",
         description = {
-            "Run by Claude Code hooks: reads the hook's JSON on stdin and answers in Claude Code's format.",
-            "SessionStart registers and briefs, UserPromptSubmit and PostToolUse remind of new messages,",
-            "SessionEnd deregisters. Fail-open: a problem is one line on stderr, and the exit code is always 0."
+            "Run by Claude Code's hooks: reads the hook's JSON on stdin, answers in Claude Code's format.",
+            "SessionStart registers and briefs; UserPromptSubmit and PostToolUse remind of new messages;"
+                    + " SessionEnd deregisters.",
+            "Fail-open: once its command line is parsed, a problem (bad input, an option out of range, the"
+                    + " database down) is one line on stderr, and the exit code is 0."
         })
 final class HookCommand extends Verb {
     @Mixin
@@ -60,15 +61,25 @@ final class HookCommand extends Verb {
             names = "--tool-interval",
             paramLabel = "DURATION",
             defaultValue = "30s",
-            description = "After a tool call, look for new messages at most this often (default: ${DEFAULT-VALUE}).")
+            description = "After a tool call, look for new messages at most this often; 0s to 1h"
+                    + " (default: ${DEFAULT-VALUE}).")
     String toolInterval;
 
     @Option(
             names = "--limit",
             paramLabel = "N",
             defaultValue = "5",
-            description = "Messages per reminder (default: ${DEFAULT-VALUE}); the rest follow in later reminders.")
+            description = "Messages per reminder, 1 to 50 (default: ${DEFAULT-VALUE}); the rest follow in later"
+                    + " reminders.")
     int limit;
+
+    private Duration interval;
+
+    /** The answer is always Claude Code's hook JSON. */
+    @Override
+    boolean takesJson() {
+        return false;
+    }
 
     @Override
     protected int run(Session session) {
@@ -77,6 +88,15 @@ final class HookCommand extends Verb {
             payload = HookPayload.read(environment().stdin());
         } catch (IOException | RuntimeException e) {
             return complain(null, "unreadable hook input: " + Text.oneLine(e.getMessage(), 200), e);
+        }
+        try {
+            // Options are checked before the database is touched; a bad one still fails open.
+            interval = Rules.duration("--tool-interval", toolInterval, Rules.TOOL_INTERVAL);
+            if (limit < 1 || limit > 50) {
+                throw ClambakeException.invalid("--limit must be between 1 and 50");
+            }
+        } catch (ClambakeException e) {
+            return complain(payload, e.getMessage(), e);
         }
         try {
             session.parameters(FAIL_FAST);
@@ -90,7 +110,7 @@ final class HookCommand extends Verb {
                         case SESSION_END -> end(session, payload);
                     };
             if (context != null) {
-                Json.print(out(), event.get().context(context));
+                printJson(event.get().context(context));
             }
         } catch (Exception e) {
             return complain(payload, e instanceof ClambakeException ? e.getMessage() : String.valueOf(e), e);
@@ -117,7 +137,6 @@ final class HookCommand extends Verb {
     }
 
     private String toolUse(Session session, HookPayload payload) throws Exception {
-        Duration interval = Rules.duration("--tool-interval", toolInterval);
         Optional<Instance> me = new AgentSessionDao(session.db()).touch(sessionId(payload), interval);
         return me.filter(Instance::live).isPresent() ? reminder(session, payload, me.get()) : null;
     }
@@ -156,9 +175,6 @@ final class HookCommand extends Verb {
     }
 
     private String reminder(Session session, HookPayload payload, Instance me) throws Exception {
-        if (limit < 1 || limit > 50) {
-            throw ClambakeException.invalid("--limit must be between 1 and 50");
-        }
         Page<Message> fresh = new MessageDao(session.db()).remind(me, sessionId(payload), limit, false);
         return fresh.items().isEmpty() ? null : Briefing.reminder(me, fresh, session.now());
     }
@@ -213,17 +229,14 @@ final class HookCommand extends Verb {
 
     /** One line on stderr; at session start also one line of context, so the agent knows why. */
     private int complain(HookPayload payload, String problem, Exception e) {
-        spec.commandLine().getErr().println("clambake hook: " + problem);
+        spec.commandLine().getErr().println("clambake hook: " + Text.line(problem));
         if (options.debug) {
             e.printStackTrace(spec.commandLine().getErr());
         }
         spec.commandLine().getErr().flush();
         if (payload != null && HookEvent.of(payload.event()).orElse(null) == HookEvent.SESSION_START) {
-            Json.print(
-                    out(),
-                    HookEvent.SESSION_START.context(
-                            "Clambake (coordination between agent sessions) is " + "unavailable: "
-                                    + Text.oneLine(problem, 200) + ". Coordination is off until it is back."));
+            printJson(HookEvent.SESSION_START.context("Clambake (coordination between agent sessions) is "
+                    + "unavailable: " + Text.oneLine(problem, 200) + ". Coordination is off until it is back."));
         }
         return ExitCode.OK;
     }

@@ -24,8 +24,8 @@ final class LogCommand extends Verb {
 
     @Override
     protected int run(Session session) throws Exception {
-        Rules.text("--action", action, Rules.MAX_ACTION);
-        Rules.text("--summary", summary, Rules.MAX_SUMMARY);
+        Rules.line("--action", action, Rules.MAX_ACTION);
+        Rules.line("--summary", summary, Rules.MAX_SUMMARY);
         Instance me = session.me();
         LogEntry entry = new LogDao(session.db()).append(me.id(), action.strip(), summary.strip());
         if (json()) {

@@ -5,6 +5,7 @@ import io.clambake.domain.ClambakeException;
 import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Message;
+import io.clambake.domain.Rules;
 import io.clambake.output.Text;
 import io.clambake.output.Views;
 import java.io.PrintWriter;
@@ -40,6 +41,9 @@ final class ReadCommand extends Verb {
 
     @Override
     protected int run(Session session) throws Exception {
+        if (!which.next) {
+            Rules.id("ID", which.id);
+        }
         Instance me = session.me();
         MessageDao messages = new MessageDao(session.db());
         Optional<MessageDao.Read> read = which.next ? messages.readNext(me) : messages.read(me, which.id);
@@ -64,10 +68,10 @@ final class ReadCommand extends Verb {
                 + (read.get().firstRead() || m.readAt() == null
                         ? ""
                         : " (read " + Text.age(m.readAt(), session.now()) + ")"));
-        out.println("Subject: " + m.subject());
+        out.println("Subject: " + Text.line(m.subject()));
         if (!m.body().isBlank()) {
             out.println();
-            out.println(m.body().stripTrailing());
+            out.println(Text.block(m.body().stripTrailing()));
         }
         return ExitCode.OK;
     }

@@ -8,6 +8,7 @@ import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryStatus;
 import io.clambake.domain.MemoryType;
 import io.clambake.domain.Page;
+import io.clambake.domain.Rules;
 import io.clambake.output.Text;
 import io.clambake.output.Views;
 import java.io.PrintWriter;
@@ -54,7 +55,10 @@ final class RecallCommand extends Verb {
             description = "Show at most N (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--full", description = "Print whole contents instead of the first " + PREVIEW + " characters.")
+    @Option(
+            names = "--full",
+            description =
+                    "Print whole contents instead of the first " + PREVIEW + " characters (JSON always has them).")
     boolean full;
 
     @Override
@@ -64,10 +68,8 @@ final class RecallCommand extends Verb {
         if (limit < 1 || limit > 1000) {
             throw ClambakeException.invalid("--limit must be between 1 and 1000");
         }
-        List<MemoryStatus> statuses = status == null
-                ? List.of(MemoryStatus.ACTIVE, MemoryStatus.RESOLVED)
-                : "all".equals(status) ? List.of(MemoryStatus.values()) : List.of(MemoryStatus.parse(status));
-        String query = search == null || search.isBlank() ? null : search;
+        List<MemoryStatus> statuses = statuses();
+        String query = search == null || search.isBlank() ? null : Rules.noNul("--search", search);
         String project = scope.project(session.meIfRegistered());
         Page<Memory> page = new MemoryDao(session.db())
                 .recall(new MemoryDao.Query(memoryScope, project, memoryType, query, statuses, limit));
@@ -88,18 +90,34 @@ final class RecallCommand extends Verb {
         for (Memory m : page.items()) {
             String marker =
                     m.status() == MemoryStatus.ACTIVE ? "" : " [" + m.status().label() + "]";
-            out.println("#" + m.id() + " " + m.type().label() + marker + ": " + m.title() + "  (" + m.author() + ", "
-                    + Text.age(m.updatedAt(), now) + ")");
+            out.println("#" + m.id() + " " + m.type().label() + marker + ": " + Text.line(m.title()) + "  ("
+                    + m.author() + ", " + Text.age(m.updatedAt(), now) + ")");
             String content = m.content().strip();
-            boolean cut = !full && content.length() > PREVIEW;
-            String shown = cut
-                    ? content.substring(0, PREVIEW) + "… (" + (content.length() - PREVIEW) + " more characters, --full)"
-                    : content;
-            shown.lines().forEach(line -> out.println("    " + line));
+            int length = Rules.characters(content, content.length());
+            String shown = full || length <= PREVIEW
+                    ? content
+                    : content.substring(0, content.offsetByCodePoints(0, PREVIEW)) + "… (" + (length - PREVIEW)
+                            + " more characters, --full)";
+            Text.block(shown).lines().forEach(line -> out.println("    " + line));
         }
         if (more > 0) {
             out.println(more + " more (recall --limit " + Math.min(1000, page.total()) + ")");
         }
         return ExitCode.OK;
+    }
+
+    private List<MemoryStatus> statuses() {
+        if (status == null) {
+            return List.of(MemoryStatus.ACTIVE, MemoryStatus.RESOLVED);
+        }
+        if ("all".equals(status)) {
+            return List.of(MemoryStatus.values());
+        }
+        try {
+            return List.of(MemoryStatus.parse(status));
+        } catch (ClambakeException e) {
+            throw ClambakeException.invalid(
+                    "unknown memory status '" + status + "' (expected active, resolved, obsolete or all)");
+        }
     }
 }

@@ -32,7 +32,7 @@ final class RememberCommand extends Verb {
     @Option(names = "--type", required = true, paramLabel = "T", description = "Memory type (see above).")
     String type;
 
-    @Option(names = "--title", required = true, paramLabel = "X", description = "Short title (max 200 characters).")
+    @Option(names = "--title", required = true, paramLabel = "X", description = "One-line title (max 200 characters).")
     String title;
 
     @Option(
@@ -46,8 +46,8 @@ final class RememberCommand extends Verb {
     protected int run(Session session) throws Exception {
         MemoryScope memoryScope = scope.scope();
         MemoryType memoryType = MemoryType.parse(type, memoryScope);
-        Rules.text("--title", title, Rules.MAX_TITLE);
-        String text = Rules.text("--content", valueOrStdin(content), Rules.MAX_TEXT);
+        Rules.line("--title", title, Rules.MAX_TITLE);
+        String text = Rules.text("--content", valueOrStdin("--content", content), Rules.MAX_TEXT);
         Instance me = session.me();
         String project = scope.project(Optional.of(me));
         Memory memory = new MemoryDao(session.db())

@@ -38,7 +38,7 @@ final class SendCommand extends Verb {
             names = "--subject",
             required = true,
             paramLabel = "S",
-            description = "One-line subject (max 200 characters).")
+            description = "One-line subject (max 200 characters, no control characters).")
     String subject;
 
     @Option(
@@ -51,23 +51,30 @@ final class SendCommand extends Verb {
             names = "--ttl",
             paramLabel = "DURATION",
             defaultValue = "7d",
-            description = "Expire after this long: 90s, 30m, 2h, 7d (default: ${DEFAULT-VALUE}).")
+            description = "Expire after this long: 90s, 30m, 2h, 7d; 1s to 365d (default: ${DEFAULT-VALUE}).")
     String ttl;
 
     @Override
     protected int run(Session session) throws Exception {
         Recipient recipient = Recipient.parse(to);
         MessageType messageType = MessageType.parse(type);
-        Rules.text("--subject", subject, Rules.MAX_SUBJECT);
-        String text = body == null ? "" : Rules.optionalText("--body", valueOrStdin(body), Rules.MAX_TEXT);
-        Duration expiry = Rules.duration("--ttl", ttl);
+        Rules.line("--subject", subject, Rules.MAX_SUBJECT);
+        String text = body == null ? "" : Rules.optionalText("--body", valueOrStdin("--body", body), Rules.MAX_TEXT);
+        Duration expiry = Rules.duration("--ttl", ttl, Rules.TTL);
         Instance me = session.me();
+        InstanceDao instances = new InstanceDao(session.db());
         Long recipientId = null;
         if (recipient instanceof Recipient.Direct direct) {
-            recipientId = new InstanceDao(session.db())
+            recipientId = instances
                     .findByName(direct.name())
                     .orElseThrow(() -> ClambakeException.notFound("no instance named '" + direct.name() + "'"))
                     .id();
+        }
+        // Broadcasts count from a reader's first registration: in a project no one ever joined,
+        // no one could ever read this one.
+        if (recipient instanceof Recipient.Project p && !instances.everRegisteredIn(p.project())) {
+            throw ClambakeException.notFound(
+                    "no instance ever registered in project " + p.project() + ", so no one could read this");
         }
         Message sent = new MessageDao(session.db())
                 .send(me.id(), recipient, recipientId, messageType, subject.strip(), text, expiry);

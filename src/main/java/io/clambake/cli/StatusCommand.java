@@ -40,7 +40,7 @@ final class StatusCommand extends Verb {
             names = "--stale-after",
             paramLabel = "DURATION",
             defaultValue = "1h",
-            description = "Mark instances unseen this long as stale (default: ${DEFAULT-VALUE}).")
+            description = "Mark instances unseen this long as stale; 10m to 365d (default: ${DEFAULT-VALUE}).")
     String staleAfter;
 
     @Override
@@ -51,7 +51,7 @@ final class StatusCommand extends Verb {
         if (limit < 0 || limit > 1000) {
             throw io.clambake.domain.ClambakeException.invalid("--limit must be between 0 and 1000");
         }
-        Duration threshold = Rules.duration("--stale-after", staleAfter);
+        Duration threshold = Rules.duration("--stale-after", staleAfter, Rules.STALE_AFTER);
         Optional<Instance> me = session.meIfRegistered();
         // Staleness is judged by the database clock, the one every last-seen time was written with.
         List<Instance> live = new InstanceDao(session.db()).live(project);

@@ -6,6 +6,7 @@ import io.clambake.domain.ExitCode;
 import io.clambake.domain.Memory;
 import io.clambake.domain.MemoryStatus;
 import io.clambake.domain.Rules;
+import io.clambake.output.Text;
 import io.clambake.output.Views;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -34,22 +35,24 @@ final class UpdateMemoryCommand extends Verb {
 
     @Override
     protected int run(Session session) throws Exception {
+        Rules.id("ID", id);
         if (status == null && title == null && content == null) {
             throw ClambakeException.invalid("nothing to update: give --status, --title or --content");
         }
         MemoryStatus newStatus = status == null ? null : MemoryStatus.parse(status);
         String newTitle = title == null
                 ? null
-                : Rules.text("--title", title, Rules.MAX_TITLE).strip();
+                : Rules.line("--title", title, Rules.MAX_TITLE).strip();
         String newContent = content == null
                 ? null
-                : Rules.text("--content", valueOrStdin(content), Rules.MAX_TEXT).strip();
+                : Rules.text("--content", valueOrStdin("--content", content), Rules.MAX_TEXT)
+                        .strip();
         session.meIfRegistered();
         Memory memory = new MemoryDao(session.db()).update(id, newStatus, newTitle, newContent);
         if (json()) {
             return printJson(Map.of("memory", Views.memory(memory)));
         }
-        out().println("updated #" + memory.id() + " (" + memory.status().label() + "): " + memory.title());
+        out().println("updated #" + memory.id() + " (" + memory.status().label() + "): " + Text.line(memory.title()));
         return ExitCode.OK;
     }
 }

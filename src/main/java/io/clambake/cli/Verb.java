@@ -1,10 +1,17 @@
 package io.clambake.cli;
 
 import io.clambake.config.Environment;
+import io.clambake.domain.ClambakeException;
 import io.clambake.domain.ExitCode;
 import io.clambake.output.Json;
+import io.clambake.output.Text;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -14,7 +21,9 @@ import picocli.CommandLine.Spec;
 /**
  * Base of every verb: opens a session, runs the verb, closes the session. Parsing and printing
  * only. A verb that uses the database declares a {@link DatabaseOptions} mixin (an instance's
- * verbs a {@link CallerOptions}); the session reads them from there.
+ * verbs a {@link CallerOptions}); the session reads them from there. Text goes through
+ * {@link #out()}, which escapes control characters ({@link Text#writer}); JSON through
+ * {@link #printJson}, exact.
  */
 abstract class Verb implements Callable<Integer> {
     @Spec
@@ -23,6 +32,8 @@ abstract class Verb implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
+    private PrintWriter text;
+
     @Override
     public final Integer call() throws Exception {
         DatabaseOptions database = mixin(DatabaseOptions.class);
@@ -30,10 +41,19 @@ abstract class Verb implements Callable<Integer> {
         try (Session session =
                 new Session(environment(), database == null ? null : database.dbUrl, as, root().pool())) {
             return run(session);
+        } finally {
+            if (text != null) {
+                text.close();
+            }
         }
     }
 
     protected abstract int run(Session session) throws Exception;
+
+    /** False for a verb whose output is always another program's JSON protocol: it has no --json to ignore. */
+    boolean takesJson() {
+        return true;
+    }
 
     Environment environment() {
         return root().environment();
@@ -52,8 +72,12 @@ abstract class Verb implements Callable<Integer> {
                 .orElse(null);
     }
 
+    /** Standard output for text: stored strings printed here show no control character raw. */
     PrintWriter out() {
-        return spec.commandLine().getOut();
+        if (text == null) {
+            text = Text.writer(spec.commandLine().getOut());
+        }
+        return text;
     }
 
     boolean json() {
@@ -61,15 +85,30 @@ abstract class Verb implements Callable<Integer> {
     }
 
     int printJson(Object document) {
-        Json.print(out(), document);
+        Json.print(spec.commandLine().getOut(), document);
         return ExitCode.OK;
     }
 
-    /** The option's value, or all of standard input when the value is {@code -}. */
-    String valueOrStdin(String value) throws IOException {
+    /** The value of {@code option}, or all of standard input when the value is {@code -}: UTF-8, strictly. */
+    String valueOrStdin(String option, String value) throws IOException {
         if (!"-".equals(value)) {
             return value;
         }
-        return new String(environment().stdin().readAllBytes(), StandardCharsets.UTF_8);
+        byte[] bytes = environment().stdin().readAllBytes();
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer decoded = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, decoded, true);
+        if (!result.isError()) {
+            result = decoder.flush(decoded);
+        }
+        if (result.isError()) {
+            throw ClambakeException.invalid(
+                    "standard input (" + option + " -) is not valid UTF-8 (at byte " + in.position() + ")");
+        }
+        return decoded.flip().toString();
     }
 }

@@ -154,13 +154,23 @@ public final class InstanceDao {
         return Sql.list(connection, sql, InstanceDao::map, project, project);
     }
 
-    /** Marks instances unseen for {@code staleAfter} as departed; their names and inboxes stay. */
-    public int removeStale(Duration staleAfter) throws SQLException {
+    /**
+     * Marks instances unseen for {@code staleAfter} as departed; their names and inboxes stay. The
+     * caller ({@code callerId}, null when unregistered) is running, so it is never one of them.
+     */
+    public int removeStale(Duration staleAfter, Long callerId) throws SQLException {
         String sql = """
                 UPDATE instances SET left_at = now(), left_reason = 'stale', task = NULL
                  WHERE left_at IS NULL AND last_seen < now() - make_interval(secs => ?)
+                   AND id IS DISTINCT FROM ?::bigint
                 """;
-        return Sql.update(connection, sql, (double) staleAfter.toSeconds());
+        return Sql.update(connection, sql, (double) staleAfter.toSeconds(), callerId);
+    }
+
+    /** Whether any instance, live or departed, ever registered in {@code project}. */
+    public boolean everRegisteredIn(String project) throws SQLException {
+        String sql = "SELECT EXISTS (SELECT 1 FROM instances WHERE project = ?) AS seen";
+        return Sql.one(connection, sql, rs -> rs.getBoolean("seen"), project).orElseThrow();
     }
 
     static Instance map(ResultSet rs) throws SQLException {

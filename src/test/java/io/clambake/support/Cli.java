@@ -77,8 +77,12 @@ public final class Cli {
     }
 
     public Result runWithStdin(String stdin, String... args) {
-        Environment environment =
-                new Environment(env, cwd, home, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        return runWithStdin(stdin.getBytes(StandardCharsets.UTF_8), args);
+    }
+
+    /** Standard input as raw bytes, which need not be valid UTF-8. */
+    public Result runWithStdin(byte[] stdin, String... args) {
+        Environment environment = new Environment(env, cwd, home, new ByteArrayInputStream(stdin));
         Outcome outcome = new CommandRunner().capture(environment, args);
         return new Result(outcome.code(), outcome.out(), outcome.err());
     }
