@@ -17,12 +17,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Coordination for many coding-agent sessions through one PostgreSQL database.",
             "",
-            "Who is calling: --as NAME, else $CLAMBAKE_INSTANCE, else the instance registered on this host",
-            "for the current directory or its nearest registered parent directory.",
-            "Database: --db-url, else $CLAMBAKE_DB_URL, else url= in the config file",
-            "(~/.config/clambake/config.properties), else Clambake's own PostgreSQL,",
-            "started on first use and shared by all your commands on this machine",
-            "('clambake server --help')."
+            "Who is calling: --as NAME, else $CLAMBAKE_INSTANCE, else the instance registered on this host"
+                    + " for the current directory or its nearest registered parent directory.",
+            "Database: --db-url, else $CLAMBAKE_DB_URL, else url= in the config file, else Clambake's own"
+                    + " PostgreSQL, started on first use and shared by all your commands on this machine"
+                    + " ('clambake server --help').",
+            "Config file: $CLAMBAKE_CONFIG, else ~/.config/clambake/config.properties."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -95,6 +95,12 @@ public final class Clambake implements Callable<Integer> {
                 .toList();
         for (Class<?> verb : verbs.isEmpty() ? VERBS : verbs) {
             commandLine.addSubcommand(verb);
+        }
+        for (CommandLine verb : commandLine.getSubcommands().values()) {
+            if (verb.getCommand() instanceof Verb v && !v.takesJson()) {
+                CommandSpec spec = verb.getCommandSpec();
+                spec.remove(spec.findOption("--json"));
+            }
         }
         ErrorReporter errors = new ErrorReporter();
         commandLine.setExecutionExceptionHandler(errors);

@@ -10,7 +10,7 @@ class DatabaseOptions {
     @Option(
             names = "--db-url",
             paramLabel = "URL",
-            description = "Database URL (postgresql://USER@HOST:PORT/DB or jdbc:postgresql://...); "
-                    + "default: $CLAMBAKE_DB_URL, then the config file.")
+            description = "Database URL (default: $CLAMBAKE_DB_URL, then the config file), e.g."
+                    + " postgresql://USER@HOST:PORT/DB.")
     String dbUrl;
 }

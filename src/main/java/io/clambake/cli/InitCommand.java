@@ -24,9 +24,11 @@ import picocli.CommandLine.Option;
 @Command(
         name = "init",
         description = {
-            "Set a repository up for Claude Code: Clambake's section in CLAUDE.md, its hooks in .claude/settings.json",
-            "and its MCP server in .mcp.json, merged into what is there. Running it again changes nothing.",
-            "--global writes the user-level files instead: ~/.claude/CLAUDE.md, ~/.claude/settings.json, ~/.claude.json."
+            "Set a repository up for Claude Code: protocol, hooks and MCP server.",
+            "Merges Clambake's section into CLAUDE.md, its hooks into .claude/settings.json and its MCP server"
+                    + " into .mcp.json, keeping what is there; running it again changes nothing.",
+            "--global writes the user-level files instead:",
+            "~/.claude/CLAUDE.md, ~/.claude/settings.json and ~/.claude.json."
         })
 final class InitCommand extends Verb {
     @Option(names = "--dir", paramLabel = "D", description = "Repository to set up (default: current directory).")
@@ -62,6 +64,10 @@ final class InitCommand extends Verb {
     protected int run(Session session) throws Exception {
         if (launcher != null && launcher.isBlank()) {
             throw ClambakeException.invalid("--launcher must not be empty");
+        }
+        if (global && dir != null) {
+            throw ClambakeException.invalid(
+                    "--dir names the repository to set up; with --global there is none (the user-level files are written)");
         }
         Path base = session.directory(dir);
         String projectName = project != null ? Rules.project(project) : global ? null : ProjectNames.guess(base);

@@ -19,6 +19,12 @@ final class McpCommand extends Verb {
     @Mixin
     RegistrationOptions registration;
 
+    /** stdout carries the MCP protocol only. */
+    @Override
+    boolean takesJson() {
+        return false;
+    }
+
     @Override
     protected int run(Session session) throws Exception {
         var request = session.agentSession(

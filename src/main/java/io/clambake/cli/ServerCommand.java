@@ -14,13 +14,12 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "server",
         description = {
-            "Start, stop or show Clambake's embedded PostgreSQL, the database when none",
-            "is configured. Any verb starts it when needed; it keeps running after the",
-            "command, and keeps its data when stopped or killed.",
-            "State directory: $CLAMBAKE_HOME, else $XDG_DATA_HOME/clambake, else",
-            "~/.local/share/clambake (%%LOCALAPPDATA%%\\clambake on Windows,",
-            "/var/lib/clambake as root). Port: $CLAMBAKE_SERVER_PORT, else the last one,",
-            "else 54329, else the next free one."
+            "Start, stop or show Clambake's embedded PostgreSQL, the database when none is configured.",
+            "Any verb starts it when needed; it keeps running after the command, and keeps its data when"
+                    + " stopped or killed.",
+            "State directory, the first that applies: $CLAMBAKE_HOME; /var/lib/clambake as root;"
+                    + " $XDG_DATA_HOME/clambake; %%LOCALAPPDATA%%\\clambake; ~/.local/share/clambake.",
+            "Port: $CLAMBAKE_SERVER_PORT, else the last one, else 54329, else the next free one."
         })
 final class ServerCommand extends Verb {
     @Mixin

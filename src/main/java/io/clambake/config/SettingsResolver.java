@@ -128,6 +128,11 @@ public final class SettingsResolver {
     private Properties readConfigFile() {
         Properties props = new Properties();
         Path file = configFile();
+        if (env.get("CLAMBAKE_CONFIG") != null && !Files.isRegularFile(file)) {
+            // Named on purpose: falling back to another database would be a silent surprise.
+            throw ClambakeException.invalid("CLAMBAKE_CONFIG names " + file + ", which "
+                    + (Files.exists(file) ? "is not a file" : "does not exist"));
+        }
         if (Files.isRegularFile(file)) {
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 props.load(reader);
