@@ -141,14 +141,83 @@ class McpServerIT extends DatabaseTest {
         assertEquals(0, liveInstances(), "both deregistered when their clients went away");
     }
 
+    @Test
+    void badArgumentsAnswerTheCommandLinesErrorDocumentAndLogNothing() throws Exception {
+        List<String> stderr = new java.util.concurrent.CopyOnWriteArrayList<>();
+        McpSyncClient client = client("/work/bad-arguments", stderr::add);
+        List<String> answers = new ArrayList<>();
+        try {
+            client.initialize();
+            long messages = count("SELECT count(*) FROM messages");
+            for (Map<String, Object> call : List.<Map<String, Object>>of(
+                    Map.of("tool", "read", "id", "abc"),
+                    Map.of("tool", "read", "id", 1.5),
+                    Map.of("tool", "update-memory", "id", "abc", "status", "resolved"),
+                    Map.of("tool", "inbox", "limit", "abc"),
+                    Map.of("tool", "inbox", "limit", true),
+                    Map.of("tool", "recall", "full", "yes"),
+                    Map.of("tool", "send", "to", "@all", "subject", List.of("a", "b")),
+                    Map.of("tool", "send", "to", "@all"))) {
+                Map<String, Object> arguments = new java.util.HashMap<>(call);
+                String tool = (String) arguments.remove("tool");
+                McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
+                String text = text(result);
+                answers.add(call + " -> " + text);
+                assertTrue(Boolean.TRUE.equals(result.isError()), call + ": " + text);
+                JsonNode error = JSON.readTree(text).get("error");
+                assertEquals(ExitCode.USAGE, error.get("exit_code").asInt(), call + ": " + text);
+                assertFalse(error.get("message").asText().isBlank(), text);
+            }
+            assertEquals(messages, count("SELECT count(*) FROM messages"), "nothing was sent");
+            JsonNode numericText =
+                    JSON.readTree(text(client.callTool(new McpSchema.CallToolRequest("inbox", Map.of("limit", "3")))));
+            assertTrue(numericText.has("messages"), "a number written as text is still a number: " + numericText);
+        } finally {
+            client.closeGracefully();
+        }
+        Thread.sleep(500);
+        System.out.println(String.join("\n", answers));
+        assertTrue(
+                stderr.stream().noneMatch(line -> line.contains("WARN") || line.contains("validation")),
+                () -> "logged: " + stderr);
+    }
+
+    @Test
+    void aNulCharacterInAnyArgumentIsRefusedBeforeTheDatabase() throws Exception {
+        McpSyncClient client = client("/work/nul");
+        try {
+            client.initialize();
+            long messages = count("SELECT count(*) FROM messages");
+            for (Map<String, Object> call : List.<Map<String, Object>>of(
+                    Map.of("tool", "send", "to", "@all", "subject", "a\u0000b"),
+                    Map.of("tool", "send", "to", "@all", "subject", "ok", "body", "a\u0000b"),
+                    Map.of("tool", "remember", "type", "gotcha", "title", "t", "content", "\u0000"),
+                    Map.of("tool", "recall", "search", "dead\u0000lock"))) {
+                Map<String, Object> arguments = new java.util.HashMap<>(call);
+                String tool = (String) arguments.remove("tool");
+                String text = text(client.callTool(new McpSchema.CallToolRequest(tool, arguments)));
+                JsonNode error = JSON.readTree(text).get("error");
+                assertEquals(ExitCode.USAGE, error.get("exit_code").asInt(), call + ": " + text);
+                assertTrue(error.get("message").asText().contains("NUL character"), call + ": " + text);
+            }
+            assertEquals(messages, count("SELECT count(*) FROM messages"), "nothing was sent");
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
     private McpSyncClient client(String dir) {
+        return client(dir, line -> {});
+    }
+
+    private McpSyncClient client(String dir, java.util.function.Consumer<String> stderr) {
         List<String> command = Jar.command("mcp", "--project", "demo", "--dir", dir);
         ServerParameters parameters = ServerParameters.builder(command.get(0))
                 .args(command.subList(1, command.size()))
                 .env(env())
                 .build();
         StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
-        transport.setStdErrorHandler(line -> {});
+        transport.setStdErrorHandler(stderr);
         return McpClient.sync(transport)
                 .requestTimeout(Duration.ofSeconds(30))
                 .initializationTimeout(Duration.ofSeconds(30))

@@ -1,6 +1,8 @@
 package io.clambake.mcp;
 
 import io.clambake.domain.ClambakeException;
+import io.clambake.domain.Rules;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,9 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * A verb seen as an MCP tool, read from the verb's picocli model so the two cannot drift apart:
  * the description, one JSON-schema property per option (named like the option without its
  * dashes, {@code to}, {@code subject}, {@code stale-after}) and per positional parameter, and
- * the way back from tool arguments to the verb's command line.
+ * the way back from tool arguments to the verb's command line. The server checks arguments
+ * here, not with the SDK's schema validator, so that a bad one is answered with the command
+ * line's error document.
  */
 public record ToolSchema(
         String verb, String description, Map<String, Object> inputSchema, Map<String, ArgSpec> params) {
@@ -80,26 +84,38 @@ public record ToolSchema(
                 .strip();
     }
 
-    /** The verb's arguments for these tool arguments: options first, then "--" and positionals. */
+    /**
+     * The verb's arguments for these tool arguments: options first, then "--" and positionals.
+     * Each value must have its property's type (a number written as text counts as a number).
+     */
     public List<String> commandLine(Map<String, Object> arguments) {
+        Map<String, Object> given = arguments == null ? Map.of() : arguments;
         List<String> options = new ArrayList<>();
         List<String> positionals = new ArrayList<>();
         options.add(verb);
-        for (Map.Entry<String, Object> entry : (arguments == null ? Map.<String, Object>of() : arguments).entrySet()) {
+        for (Map.Entry<String, Object> entry : given.entrySet()) {
             ArgSpec arg = params.get(entry.getKey());
             if (arg == null) {
                 throw ClambakeException.invalid("unknown argument '" + entry.getKey() + "' for " + verb + " (expected "
                         + String.join(", ", params.keySet()) + ")");
             }
-            Object value = entry.getValue();
-            if (value == null || Boolean.FALSE.equals(value) || "false".equals(value)) {
+            if (entry.getValue() == null) {
                 continue;
             }
+            String value = text(entry.getKey(), jsonType(arg), entry.getValue());
             if (arg instanceof OptionSpec option) {
-                String name = option.longestName();
-                options.add("boolean".equals(jsonType(arg)) ? name : name + "=" + text(value));
+                if (!"boolean".equals(jsonType(arg))) {
+                    options.add(option.longestName() + "=" + value);
+                } else if (value.equals("true")) {
+                    options.add(option.longestName());
+                }
             } else {
-                positionals.add(text(value));
+                positionals.add(value);
+            }
+        }
+        for (Object name : (List<?>) inputSchema.getOrDefault("required", List.of())) {
+            if (given.get(name.toString()) == null) {
+                throw ClambakeException.invalid("missing required argument '" + name + "' for " + verb);
             }
         }
         if (!positionals.isEmpty()) {
@@ -109,10 +125,38 @@ public record ToolSchema(
         return options;
     }
 
-    private static String text(Object value) {
-        if (value instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
-            return Long.toString(d.longValue());
+    /** The value as command-line text, if it has the property's JSON type. */
+    private static String text(String name, String type, Object value) {
+        String text = switch (type) {
+            case "boolean" ->
+                value instanceof Boolean || "true".equals(value) || "false".equals(value) ? value.toString() : null;
+            case "integer" -> integer(value);
+            default ->
+                value instanceof String || value instanceof Number || value instanceof Boolean
+                        ? value.toString()
+                        : null;
+        };
+        if (text == null) {
+            String shown = value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+            throw ClambakeException.invalid("argument '" + name + "' must be "
+                    + ("boolean".equals(type) ? "true or false" : "integer".equals(type) ? "an integer" : "a string")
+                    + " (got " + (shown.length() > 40 ? shown.substring(0, 40) + "…" : shown) + ")");
         }
-        return String.valueOf(value);
+        return Rules.noNul("argument '" + name + "'", text);
+    }
+
+    private static String integer(Object value) {
+        if (value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof BigInteger) {
+            return value.toString();
+        }
+        if (value instanceof Number n
+                && n.doubleValue() == Math.rint(n.doubleValue())
+                && Math.abs(n.doubleValue()) < 1e15) {
+            return Long.toString(n.longValue());
+        }
+        return value instanceof String s && s.strip().matches("-?\\d{1,18}") ? s.strip() : null;
     }
 }

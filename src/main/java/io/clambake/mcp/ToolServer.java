@@ -100,6 +100,9 @@ public final class ToolServer {
                         + " results are JSON.\n")
                 .capabilities(
                         McpSchema.ServerCapabilities.builder().tools(false).build())
+                // ToolSchema checks arguments and answers the command line's error document; the
+                // SDK's validator would answer its own text and log a warning instead.
+                .validateToolInputs(false)
                 .tools(tools())
                 .build();
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
