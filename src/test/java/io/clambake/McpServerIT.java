@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clambake.domain.ExitCode;
+import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.Jar;
 import io.modelcontextprotocol.client.McpClient;
@@ -115,6 +116,15 @@ class McpServerIT extends DatabaseTest {
                     new McpSchema.CallToolRequest("send", Map.of("to", "no-such-name", "subject", "hello")));
             McpSchema.CallToolResult badArgument =
                     alpha.callTool(new McpSchema.CallToolRequest("inbox", Map.of("limits", 5)));
+            Cli gamma = shell("it-host", "/work/gamma");
+            register(gamma, "demo");
+            long secret = json(gamma, "send", "--to", b, "--subject", "SECRET subject", "--body", "SECRET body")
+                    .at("/message/id")
+                    .asLong();
+            JsonNode othersTraffic = call(alpha, "status", Map.of("limit", 50));
+            McpSchema.CallToolResult othersMessage =
+                    alpha.callTool(new McpSchema.CallToolRequest("read", Map.of("id", secret)));
+            ok(gamma.run("deregister"));
 
             assertEquals(1, inbox.get("unread").asInt(), inbox.toString());
             assertEquals(a, inbox.at("/messages/0/from").asText());
@@ -130,6 +140,13 @@ class McpServerIT extends DatabaseTest {
                     text(unknown));
             assertTrue(badArgument.isError());
             assertTrue(text(badArgument).contains("unknown argument 'limits'"), text(badArgument));
+            assertFalse(othersTraffic.toString().contains("SECRET"), othersTraffic.toString());
+            JsonNode withheld = othersTraffic.at("/messages/0");
+            assertEquals(secret, withheld.get("id").asLong());
+            assertTrue(
+                    withheld.get("private").asBoolean() && withheld.get("body").isNull(), withheld.toString());
+            assertTrue(othersMessage.isError());
+            assertFalse(text(othersMessage).contains("SECRET"), text(othersMessage));
         } finally {
             alpha.closeGracefully();
             beta.closeGracefully();

@@ -88,8 +88,9 @@ final class RecallCommand extends Verb {
         for (Memory m : page.items()) {
             String marker =
                     m.status() == MemoryStatus.ACTIVE ? "" : " [" + m.status().label() + "]";
-            out.println("#" + m.id() + " " + m.type().label() + marker + ": " + m.title() + "  (" + m.author() + ", "
-                    + Text.age(m.updatedAt(), now) + ")");
+            String editor = m.author().equals(m.updatedBy()) ? "" : " updated by " + m.updatedBy();
+            out.println("#" + m.id() + " " + m.type().label() + marker + ": " + m.title() + "  (" + m.author() + ","
+                    + editor + " " + Text.age(m.updatedAt(), now) + ")");
             String content = m.content().strip();
             boolean cut = !full && content.length() > PREVIEW;
             String shown = cut
