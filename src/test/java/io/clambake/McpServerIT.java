@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clambake.domain.ExitCode;
+import io.clambake.support.ChildEnvironment;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.Jar;
@@ -42,7 +43,7 @@ class McpServerIT extends DatabaseTest {
     void initializeAndAToolsListUnderTenThousandCharacters() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Jar.command("mcp", "--project", "demo", "--dir", "/work/raw"))
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().putAll(env());
+        ChildEnvironment.isolate(builder.environment()).putAll(env());
         Process server = builder.start();
         JsonNode initialized;
         String toolsList;
@@ -162,7 +163,7 @@ class McpServerIT extends DatabaseTest {
         List<String> command = Jar.command("mcp", "--project", "demo", "--dir", dir);
         ServerParameters parameters = ServerParameters.builder(command.get(0))
                 .args(command.subList(1, command.size()))
-                .env(env())
+                .env(withOverrides(env()))
                 .build();
         StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(line -> {});
@@ -180,6 +181,12 @@ class McpServerIT extends DatabaseTest {
 
     private static String text(McpSchema.CallToolResult result) {
         return ((McpSchema.TextContent) result.content().get(0)).text();
+    }
+
+    private static Map<String, String> withOverrides(Map<String, String> env) {
+        Map<String, String> all = ChildEnvironment.overrides();
+        all.putAll(env);
+        return all;
     }
 
     private Map<String, String> env() {
