@@ -233,6 +233,7 @@ class InitTest {
                 "has " + begin + " on lines 1, 5 and " + end + " on lines 3, 7: Clambake's section must appear once");
         cases.put(
                 begin + "\n" + begin + "\n" + end + "\n", "has " + begin + " on lines 1, 2 and " + end + " on line 3");
+        cases.put(end + "\nmine\n" + end + "\n", "has " + begin + " nowhere and " + end + " on lines 1, 3");
         int n = 0;
         for (var c : cases.entrySet()) {
             Path repo = repository("markers-" + n++);

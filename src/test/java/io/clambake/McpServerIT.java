@@ -168,8 +168,9 @@ class McpServerIT extends DatabaseTest {
         StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(line -> {});
         return McpClient.sync(transport)
-                .requestTimeout(Duration.ofSeconds(30))
-                .initializationTimeout(Duration.ofSeconds(30))
+                // Generous: a JVM starting on a machine whose load average is 30 took over 30 s.
+                .requestTimeout(Duration.ofSeconds(120))
+                .initializationTimeout(Duration.ofSeconds(120))
                 .build();
     }
 

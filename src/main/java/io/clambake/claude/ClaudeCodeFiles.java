@@ -63,7 +63,7 @@ public final class ClaudeCodeFiles {
         }
         String problem;
         if (begins.size() > 1 || ends.size() > 1) {
-            problem = "has " + BEGIN + " on line" + numbers(begins) + " and " + END + " on line" + numbers(ends)
+            problem = "has " + BEGIN + where(begins) + " and " + END + where(ends)
                     + ": Clambake's section must appear once";
         } else if (ends.isEmpty()) {
             problem = BEGIN + " on line " + begins.get(0) + " has no " + END + " after it";
@@ -91,11 +91,11 @@ public final class ClaudeCodeFiles {
         return found;
     }
 
-    private static String numbers(List<Integer> lines) {
+    private static String where(List<Integer> lines) {
         if (lines.isEmpty()) {
-            return " (none)";
+            return " nowhere";
         }
-        return (lines.size() == 1 ? " " : "s ")
+        return (lines.size() == 1 ? " on line " : " on lines ")
                 + String.join(", ", lines.stream().map(String::valueOf).toList());
     }
 
