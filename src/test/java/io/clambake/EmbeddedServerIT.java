@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clambake.domain.ExitCode;
+import io.clambake.support.ChildEnvironment;
 import io.clambake.support.EmbeddedHome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,8 +90,8 @@ class EmbeddedServerIT {
         command.addAll(List.of(args));
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(key -> key.startsWith("CLAMBAKE_") || key.startsWith("XDG_") || key.startsWith("PG"));
+        Map<String, String> env = ChildEnvironment.isolate(builder.environment());
+        env.keySet().removeIf(key -> key.startsWith("PG"));
         env.putAll(state.variables());
         env.put("HOME", home.toString());
         return builder.start();

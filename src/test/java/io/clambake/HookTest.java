@@ -3,17 +3,24 @@ package io.clambake;
 import static io.clambake.support.HookPayloads.payload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clambake.claude.HookPayload;
 import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -369,14 +376,52 @@ class HookTest extends DatabaseTest {
         Cli.Result preToolUse = hook(claude, "pre-tool-use", "s11", "/work/s11/alpha");
         Cli.Result garbage = claude.runWithStdin("this is not json", "hook");
         Cli.Result noSession = claude.runWithStdin("{\"hook_event_name\": \"UserPromptSubmit\"}", "hook");
+        Map<String, String> badInputs = new LinkedHashMap<>();
+        badInputs.put(
+                "this is not json", "is not valid JSON (line 1, column 1: unexpected 'this' where a value should be)");
+        badInputs.put("", "is empty (Claude Code sends a JSON object)");
+        badInputs.put(
+                "{\"hook_event_name\": \"Stop\",\n \"session_id\": ",
+                "is not valid JSON (line 2, column 16: the text ends");
+        badInputs.put(
+                "{\"session_id\": \"s\" \"cwd\": \"/\"}",
+                "is not valid JSON (line 1, column 20: unexpected '\"' where a comma");
+        badInputs.put("[\"SessionStart\"]", "is not a JSON object");
+        badInputs.put("{\"session_id\": \"s11\"}", "has no hook_event_name");
 
         assertEquals(
                 List.of(ExitCode.OK, ExitCode.OK, ExitCode.OK),
                 List.of(preToolUse.code(), garbage.code(), noSession.code()));
         assertEquals("", preToolUse.out() + garbage.out() + noSession.out());
-        assertTrue(garbage.err().startsWith("clambake hook: unreadable hook input"), garbage.err());
+        for (var bad : badInputs.entrySet()) {
+            Cli.Result result = claude.runWithStdin(bad.getKey(), "hook");
+            assertEquals(ExitCode.OK, result.code(), result::toString);
+            assertEquals("", result.out());
+            assertEquals(1, result.err().lines().count(), result::toString);
+            assertTrue(
+                    result.err().startsWith("clambake hook: the hook input on stdin " + bad.getValue()), result.err());
+            assertFalse(result.err().contains("Source") || result.err().contains("code "), result.err());
+        }
         assertTrue(noSession.err().contains("no session_id"), noSession.err());
         assertTrue(claude.run("status", "--json").json().get("me").isNull(), "nothing registered");
+    }
+
+    @Test
+    void aForkedSessionStartsAfreshWhileResumeAndCompactionContinue() {
+        for (String source : List.of("startup", "clear", "fork")) {
+            assertFalse(new HookPayload("SessionStart", "s", "/", source, null).continuesConversation(), source);
+        }
+        for (String source : List.of("resume", "compact")) {
+            assertTrue(new HookPayload("SessionStart", "s", "/", source, null).continuesConversation(), source);
+        }
+    }
+
+    @Test
+    void hookInputThatIsNotUtf8IsSaidSo() {
+        byte[] latin1 =
+                "{\"hook_event_name\": \"Stop\", \"cwd\": \"/caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        IOException refused = assertThrows(IOException.class, () -> HookPayload.read(new ByteArrayInputStream(latin1)));
+        assertEquals("the hook input on stdin is not valid UTF-8", refused.getMessage());
     }
 
     private static Cli.Result hook(Cli shell, String payload, String session, String cwd, String... options) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -62,7 +63,7 @@ class InitTest {
         assertTrue(claudeMd.startsWith("# Shop\n\nUse tabs.\n\n<!-- clambake:begin -->\n"), claudeMd);
         assertTrue(claudeMd.endsWith("<!-- clambake:end -->\n"), claudeMd);
         JsonNode settings = JSON.readTree(afterFirst.get(".claude/settings.json"));
-        assertEquals("Bash(npm test)", settings.at("/permissions/allow/0").asText());
+        assertEquals(List.of("Bash(npm test)", "mcp__clambake"), strings(settings.at("/permissions/allow")));
         assertEquals(
                 "prettier --write",
                 settings.at("/hooks/PostToolUse/0/hooks/0/command").asText());
@@ -149,6 +150,7 @@ class InitTest {
         assertEquals(ExitCode.OK, init.code(), init::toString);
         JsonNode settings = JSON.readTree(home.resolve(".claude/settings.json").toFile());
         assertEquals(List.of(LAUNCHER + " hook"), ourCommands(settings, "UserPromptSubmit"));
+        assertEquals(List.of("mcp__clambake"), strings(settings.at("/permissions/allow")));
         assertTrue(Files.readString(home.resolve(".claude/CLAUDE.md")).startsWith("<!-- clambake:begin -->"));
         JsonNode userConfig = JSON.readTree(home.resolve(".claude.json").toFile());
         assertEquals(7, userConfig.get("numStartups").asInt());
@@ -166,13 +168,128 @@ class InitTest {
     @Test
     void aSettingsFileItCannotParseIsLeftAloneWithAClearError() throws Exception {
         Path repo = repository("shop");
-        Files.writeString(repo.resolve(".claude/settings.json"), "{\"hooks\": [broken");
+        Path settings = repo.resolve(".claude/settings.json");
+        Files.writeString(settings, "{\"hooks\": [broken");
 
         Cli.Result init = new Cli(Map.of(), repo).run("init", "--launcher", LAUNCHER);
 
         assertEquals(ExitCode.USAGE, init.code(), init::toString);
-        assertTrue(init.err().startsWith("clambake init: cannot parse settings.json"), init.err());
+        assertEquals(
+                "clambake init: cannot parse " + settings + ": line 1, column 12: unexpected 'broken' where a value"
+                        + " should be; fix it and run init again. No file was changed.\n",
+                init.err());
         assertEquals(Map.of(".claude/settings.json", "{\"hooks\": [broken"), files(repo), "nothing written at all");
+    }
+
+    @Test
+    void aBrokenJsonFileIsNamedWithItsLineInPlainWords() throws Exception {
+        Path repo = repository("shop");
+        Path settings = repo.resolve(".claude/settings.json");
+        Path mcp = repo.resolve(".mcp.json");
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put(
+                "{\n  \"a\": 1,\n}\n",
+                "line 3, column 1: unexpected '}' where a property name in double quotes should be");
+        cases.put("{\n  \"a\": 1\n  \"b\": 2\n}\n", "line 3, column 3: unexpected '\"' where a comma should be");
+        cases.put("{\"a\": [1, 2}", "line 1, column 12: unexpected '}' where ']' should be");
+        cases.put("{\"a\": {\"b\": 1}\n", "the text ends before the JSON does (a closing '\"', '}' or ']' is missing)");
+        cases.put("[1, 2]", "is not a JSON object ({...})");
+        for (var c : cases.entrySet()) {
+            for (Path broken : List.of(settings, mcp)) {
+                Files.deleteIfExists(settings);
+                Files.deleteIfExists(mcp);
+                Files.writeString(broken, c.getKey());
+
+                Cli.Result init = new Cli(Map.of(), repo).run("init", "--launcher", LAUNCHER, "--json");
+
+                assertEquals(ExitCode.USAGE, init.code(), init::toString);
+                assertEquals(1, init.err().lines().count(), init.err());
+                assertTrue(init.err().contains(broken.toString()), init.err());
+                assertTrue(init.err().contains(c.getValue()), init.err());
+                for (String internal : List.of("code 125", "Source", "REDACTED", "Exception", "JsonToken", "marker")) {
+                    assertFalse(init.err().contains(internal), init.err());
+                }
+                assertEquals(
+                        init.err().strip().replaceFirst("^clambake init: ", ""),
+                        init.json().at("/error/message").asText());
+                assertEquals(Map.of(repo.relativize(broken).toString(), c.getKey()), files(repo));
+            }
+        }
+    }
+
+    @Test
+    void claudeMdMarkersThatDoNotPairUpAreRefusedAndNothingIsWritten() throws Exception {
+        String begin = "<!-- clambake:begin -->";
+        String end = "<!-- clambake:end -->";
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put(
+                "# Mine\n" + begin + "\nold section\n\nmy notes, not Clambake's\n",
+                begin + " on line 2 has no " + end + " after it");
+        cases.put("# Mine\n\n" + end + "\nmy notes\n", end + " on line 3 has no " + begin + " before it");
+        cases.put(
+                "# Mine\n" + end + "\nmine\n" + begin + "\n", end + " on line 2 comes before " + begin + " on line 4");
+        cases.put(
+                begin + "\na\n" + end + "\nmine\n" + begin + "\nb\n" + end + "\n",
+                "has " + begin + " on lines 1, 5 and " + end + " on lines 3, 7: Clambake's section must appear once");
+        cases.put(
+                begin + "\n" + begin + "\n" + end + "\n", "has " + begin + " on lines 1, 2 and " + end + " on line 3");
+        cases.put(end + "\nmine\n" + end + "\n", "has " + begin + " nowhere and " + end + " on lines 1, 3");
+        int n = 0;
+        for (var c : cases.entrySet()) {
+            Path repo = repository("markers-" + n++);
+            Path claudeMd = repo.resolve("CLAUDE.md");
+            Files.writeString(claudeMd, c.getKey());
+
+            Cli.Result first = new Cli(Map.of(), repo).run("init", "--launcher", LAUNCHER);
+            Cli.Result second = new Cli(Map.of(), repo).run("init", "--launcher", LAUNCHER);
+
+            for (Cli.Result init : List.of(first, second)) {
+                assertEquals(ExitCode.USAGE, init.code(), init::toString);
+                assertEquals(1, init.err().lines().count(), init.err());
+                assertTrue(init.err().startsWith("clambake init: " + claudeMd + " " + c.getValue()), init.err());
+                assertTrue(init.err().strip().endsWith("No file was changed."), init.err());
+            }
+            assertEquals(Map.of("CLAUDE.md", c.getKey()), files(repo), "nothing written at all");
+        }
+    }
+
+    @Test
+    void theMcpToolsAreAllowedOnceAndTheUsersRulesStay() throws Exception {
+        Path repo = repository("shop");
+        Path settings = repo.resolve(".claude/settings.json");
+        Files.writeString(settings, """
+                {"permissions": {"allow": ["Bash(npm test)"], "deny": ["Bash(rm -rf *)"]}}
+                """);
+        Cli cli = new Cli(Map.of(), repo);
+
+        ok(cli.run("init", "--launcher", LAUNCHER));
+        JsonNode permissions = JSON.readTree(settings.toFile()).get("permissions");
+        ok(cli.run("init", "--launcher", LAUNCHER, "--project", "other"));
+
+        assertEquals(List.of("Bash(npm test)", "mcp__clambake"), strings(permissions.get("allow")));
+        assertEquals(List.of("Bash(rm -rf *)"), strings(permissions.get("deny")));
+        assertEquals(permissions, JSON.readTree(settings.toFile()).get("permissions"), "no second rule on rerun");
+
+        Files.writeString(settings, """
+                {"permissions": {"allow": ["mcp__clambake__*"]}}
+                """);
+        ok(cli.run("init", "--launcher", LAUNCHER));
+        assertEquals(
+                List.of("mcp__clambake__*"),
+                strings(JSON.readTree(settings.toFile()).at("/permissions/allow")),
+                "a rule for the whole server is there already");
+
+        Files.writeString(settings, """
+                {"permissions": {"allow": "mcp__clambake"}}
+                """);
+        Cli.Result notAList = cli.run("init", "--launcher", LAUNCHER);
+        assertEquals(ExitCode.USAGE, notAList.code(), notAList::toString);
+        assertTrue(notAList.err().contains(settings + ": \"allow\" is not an array"), notAList.err());
+    }
+
+    private static Cli.Result ok(Cli.Result result) {
+        assertEquals(ExitCode.OK, result.code(), result::toString);
+        return result;
     }
 
     private Path repository(String name) throws IOException {

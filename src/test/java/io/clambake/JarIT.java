@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clambake.cli.Clambake;
 import io.clambake.domain.ExitCode;
+import io.clambake.support.ChildEnvironment;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.EmbeddedHome;
 import java.io.IOException;
@@ -384,8 +385,7 @@ class JarIT extends DatabaseTest {
             List<String> command = new ArrayList<>(List.of(JAVA, "-jar", jar.toString()));
             command.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-            Map<String, String> environment = pb.environment();
-            environment.keySet().removeIf(k -> k.startsWith("CLAMBAKE_"));
+            Map<String, String> environment = ChildEnvironment.isolate(pb.environment());
             // The launcher announces these on stderr, which would break the one-line checks.
             environment.keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"));
             env.forEach((k, v) -> {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clambake.domain.ExitCode;
+import io.clambake.support.ChildEnvironment;
 import io.clambake.support.DatabaseTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,7 @@ class LauncherIT extends DatabaseTest {
         command.add(Path.of("bin/clambake").toAbsolutePath().toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("CLAMBAKE_") || k.equals("JAVA_HOME"));
+        ChildEnvironment.isolate(builder.environment()).remove("JAVA_HOME");
         builder.environment().putAll(env);
         builder.environment()
                 .put(

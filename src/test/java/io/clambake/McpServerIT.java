@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clambake.domain.ExitCode;
+import io.clambake.support.ChildEnvironment;
+import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.Jar;
 import io.modelcontextprotocol.client.McpClient;
@@ -41,7 +43,7 @@ class McpServerIT extends DatabaseTest {
     void initializeAndAToolsListUnderTenThousandCharacters() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Jar.command("mcp", "--project", "demo", "--dir", "/work/raw"))
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().putAll(env());
+        ChildEnvironment.isolate(builder.environment()).putAll(env());
         Process server = builder.start();
         JsonNode initialized;
         String toolsList;
@@ -115,6 +117,15 @@ class McpServerIT extends DatabaseTest {
                     new McpSchema.CallToolRequest("send", Map.of("to", "no-such-name", "subject", "hello")));
             McpSchema.CallToolResult badArgument =
                     alpha.callTool(new McpSchema.CallToolRequest("inbox", Map.of("limits", 5)));
+            Cli gamma = shell("it-host", "/work/gamma");
+            register(gamma, "demo");
+            long secret = json(gamma, "send", "--to", b, "--subject", "SECRET subject", "--body", "SECRET body")
+                    .at("/message/id")
+                    .asLong();
+            JsonNode othersTraffic = call(alpha, "status", Map.of("limit", 50));
+            McpSchema.CallToolResult othersMessage =
+                    alpha.callTool(new McpSchema.CallToolRequest("read", Map.of("id", secret)));
+            ok(gamma.run("deregister"));
 
             assertEquals(1, inbox.get("unread").asInt(), inbox.toString());
             assertEquals(a, inbox.at("/messages/0/from").asText());
@@ -130,6 +141,13 @@ class McpServerIT extends DatabaseTest {
                     text(unknown));
             assertTrue(badArgument.isError());
             assertTrue(text(badArgument).contains("unknown argument 'limits'"), text(badArgument));
+            assertFalse(othersTraffic.toString().contains("SECRET"), othersTraffic.toString());
+            JsonNode withheld = othersTraffic.at("/messages/0");
+            assertEquals(secret, withheld.get("id").asLong());
+            assertTrue(
+                    withheld.get("private").asBoolean() && withheld.get("body").isNull(), withheld.toString());
+            assertTrue(othersMessage.isError());
+            assertFalse(text(othersMessage).contains("SECRET"), text(othersMessage));
         } finally {
             alpha.closeGracefully();
             beta.closeGracefully();
@@ -214,13 +232,14 @@ class McpServerIT extends DatabaseTest {
         List<String> command = Jar.command("mcp", "--project", "demo", "--dir", dir);
         ServerParameters parameters = ServerParameters.builder(command.get(0))
                 .args(command.subList(1, command.size()))
-                .env(env())
+                .env(withOverrides(env()))
                 .build();
         StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(stderr);
         return McpClient.sync(transport)
-                .requestTimeout(Duration.ofSeconds(30))
-                .initializationTimeout(Duration.ofSeconds(30))
+                // Generous: a JVM starting on a machine whose load average is 30 took over 30 s.
+                .requestTimeout(Duration.ofSeconds(120))
+                .initializationTimeout(Duration.ofSeconds(120))
                 .build();
     }
 
@@ -232,6 +251,12 @@ class McpServerIT extends DatabaseTest {
 
     private static String text(McpSchema.CallToolResult result) {
         return ((McpSchema.TextContent) result.content().get(0)).text();
+    }
+
+    private static Map<String, String> withOverrides(Map<String, String> env) {
+        Map<String, String> all = ChildEnvironment.overrides();
+        all.putAll(env);
+        return all;
     }
 
     private Map<String, String> env() {

@@ -256,6 +256,56 @@ class MemoryTest extends DatabaseTest {
     }
 
     @Test
+    void updateMemoryNeedsALiveCallerAndRecallShowsWhoChangedItLast() throws Exception {
+        Cli author = shell("editors", "/w/editors/author");
+        Cli editor = shell("editors", "/w/editors/editor");
+        Cli gone = shell("editors", "/w/editors/gone");
+        Cli outsider = shell("editors", "/w/editors/unregistered");
+        String a = register(author, "ed-proj");
+        String e = register(editor, "ed-proj");
+        String g = register(gone, "ed-proj");
+        ok(gone.run("deregister"));
+        long id = json(author, "remember", "--type", "fix", "--title", "Pin the driver", "--content", "42.7")
+                .get("memory")
+                .get("id")
+                .asLong();
+        String before = snapshot("SELECT status || title || content || updated_at FROM memories WHERE id = " + id);
+        Cli.Result unregistered = outsider.run("update-memory", String.valueOf(id), "--status", "obsolete");
+        Cli.Result deregistered = gone.run("update-memory", String.valueOf(id), "--title", "Hijacked");
+        Cli.Result named = outsider.run("update-memory", String.valueOf(id), "--title", "Hijacked", "--as", g);
+        Cli.Result asJson = outsider.run("update-memory", String.valueOf(id), "--status", "obsolete", "--json");
+        for (Cli.Result refused : List.of(unregistered, deregistered, named, asJson)) {
+            assertEquals(ExitCode.NOT_REGISTERED, refused.code(), refused::toString);
+            assertEquals(1, refused.err().lines().count(), refused::toString);
+        }
+        assertEquals(
+                ExitCode.NOT_REGISTERED,
+                asJson.json().get("error").get("exit_code").asInt());
+        assertEquals(
+                before, snapshot("SELECT status || title || content || updated_at FROM memories WHERE id = " + id));
+        JsonNode fresh = memoryById(json(author, "recall"), id);
+        assertEquals(a, fresh.get("updated_by").asText(), "a new memory was last changed by its author");
+        assertTrue(ok(author.run("recall")).out().contains("Pin the driver  (" + a + ", just now)"));
+
+        JsonNode updated = json(editor, "update-memory", String.valueOf(id), "--status", "resolved")
+                .get("memory");
+        assertEquals(a, updated.get("author").asText());
+        assertEquals(e, updated.get("updated_by").asText());
+        JsonNode recalled = memoryById(json(outsider, "recall", "--project", "ed-proj"), id);
+        assertEquals(a, recalled.get("author").asText());
+        assertEquals(e, recalled.get("updated_by").asText());
+        assertEquals(
+                e,
+                memoryById(json(author, "recall", "--search", "driver"), id)
+                        .get("updated_by")
+                        .asText());
+        String text = ok(author.run("recall")).out();
+        assertTrue(
+                text.contains("#" + id + " fix [resolved]: Pin the driver  (" + a + ", updated by " + e + " just now)"),
+                text);
+    }
+
+    @Test
     void recallSearchIsFullTextWithStemmingAndRanking() {
         Cli a = shell("search", "/w/search");
         register(a, "search-proj");

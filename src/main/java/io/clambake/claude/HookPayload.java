@@ -1,8 +1,12 @@
 package io.clambake.claude;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -15,11 +19,16 @@ import java.util.Map;
  */
 public record HookPayload(String event, String sessionId, String cwd, String source, String reason) {
 
+    /** Reads the payload; an IOException's message says in one line what is wrong with the input. */
     public static HookPayload read(InputStream in) throws IOException {
         Map<String, String> fields = new HashMap<>();
         try (JsonParser parser = new JsonFactory().createParser(in)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("hook input is not a JSON object");
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new IOException("the hook input on stdin is empty (Claude Code sends a JSON object)");
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new IOException("the hook input on stdin is not a JSON object");
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
@@ -29,16 +38,37 @@ public record HookPayload(String event, String sessionId, String cwd, String sou
                     parser.skipChildren();
                 }
             }
+        } catch (JsonProcessingException e) {
+            throw new IOException(describe(e), e);
+        } catch (CharConversionException e) {
+            throw new IOException("the hook input on stdin is not valid UTF-8", e);
         }
         String event = fields.get("hook_event_name");
         if (event == null) {
-            throw new IOException("hook input has no hook_event_name");
+            throw new IOException("the hook input on stdin has no hook_event_name");
         }
         return new HookPayload(
                 event, fields.get("session_id"), fields.get("cwd"), fields.get("source"), fields.get("reason"));
     }
 
-    /** Resume and compaction continue a conversation; startup and clear begin one. */
+    private static String describe(JsonProcessingException e) {
+        if (String.valueOf(e.getOriginalMessage()).contains("UTF-8")) {
+            return "the hook input on stdin is not valid UTF-8";
+        }
+        JsonLocation at = e.getLocation();
+        return "the hook input on stdin is not valid JSON ("
+                + JsonProblem.describe(
+                        e.getOriginalMessage(),
+                        at == null ? 0 : at.getLineNr(),
+                        at == null ? 0 : at.getColumnNr(),
+                        e instanceof JsonEOFException)
+                + ")";
+    }
+
+    /**
+     * Resume and compaction continue a conversation; startup and clear begin one, and so does
+     * fork: a forked session has a session id of its own and is registered and briefed afresh.
+     */
     public boolean continuesConversation() {
         return "resume".equals(source) || "compact".equals(source);
     }

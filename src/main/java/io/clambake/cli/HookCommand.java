@@ -87,7 +87,7 @@ final class HookCommand extends Verb {
         try {
             payload = HookPayload.read(environment().stdin());
         } catch (IOException | RuntimeException e) {
-            return complain(null, "unreadable hook input: " + Text.oneLine(e.getMessage(), 200), e);
+            return complain(null, Text.oneLine(String.valueOf(e.getMessage()), 300), e);
         }
         try {
             // Options are checked before the database is touched; a bad one still fails open.

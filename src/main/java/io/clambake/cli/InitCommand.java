@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
         name = "init",
         description = {
             "Set a repository up for Claude Code: protocol, hooks and MCP server.",
-            "Merges Clambake's section into CLAUDE.md, its hooks into .claude/settings.json and its MCP server"
-                    + " into .mcp.json, keeping what is there; running it again changes nothing.",
+            "Merges, keeping what is there (a second run changes nothing): Clambake's section into CLAUDE.md,"
+                    + " its MCP server into .mcp.json, and its hooks and the permission for its tools"
+                    + " (mcp__clambake) into .claude/settings.json.",
             "--global writes the user-level files instead:",
             "~/.claude/CLAUDE.md, ~/.claude/settings.json and ~/.claude.json."
         })
@@ -78,20 +79,18 @@ final class InitCommand extends Verb {
         List<String> mcpArgs = concat(command.subList(1, command.size()), List.of("mcp"), projectArgs);
         Path claudeDir = global ? claudeConfigDir() : base.resolve(".claude");
         Path mcpFile = global ? userMcpConfig() : base.resolve(".mcp.json");
+        Path claudeMd = global ? claudeDir.resolve("CLAUDE.md") : base.resolve("CLAUDE.md");
+        Path settings = claudeDir.resolve("settings.json");
         List<Change> changes = new ArrayList<>();
         changes.add(change(
                 base,
-                global ? claudeDir.resolve("CLAUDE.md") : base.resolve("CLAUDE.md"),
-                text -> ClaudeCodeFiles.withSection(text, ClaudeCodeFiles.section())));
-        changes.add(change(
-                base,
-                claudeDir.resolve("settings.json"),
-                text -> ClaudeCodeFiles.withHooks(text, "settings.json", hook)));
+                claudeMd,
+                text -> ClaudeCodeFiles.withSection(text, ClaudeCodeFiles.section(), claudeMd.toString())));
+        changes.add(change(base, settings, text -> ClaudeCodeFiles.withHooks(text, settings.toString(), hook)));
         changes.add(change(
                 base,
                 mcpFile,
-                text -> ClaudeCodeFiles.withMcpServer(
-                        text, mcpFile.getFileName().toString(), command.get(0), mcpArgs)));
+                text -> ClaudeCodeFiles.withMcpServer(text, mcpFile.toString(), command.get(0), mcpArgs)));
         if (!dryRun) {
             for (Change c : changes) {
                 if (!"unchanged".equals(c.action())) {

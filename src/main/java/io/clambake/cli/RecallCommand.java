@@ -90,8 +90,9 @@ final class RecallCommand extends Verb {
         for (Memory m : page.items()) {
             String marker =
                     m.status() == MemoryStatus.ACTIVE ? "" : " [" + m.status().label() + "]";
+            String editor = m.author().equals(m.updatedBy()) ? "" : " updated by " + m.updatedBy();
             out.println("#" + m.id() + " " + m.type().label() + marker + ": " + Text.line(m.title()) + "  ("
-                    + m.author() + ", " + Text.age(m.updatedAt(), now) + ")");
+                    + m.author() + "," + editor + " " + Text.age(m.updatedAt(), now) + ")");
             String content = m.content().strip();
             int length = Rules.characters(content, content.length());
             String shown = full || length <= PREVIEW

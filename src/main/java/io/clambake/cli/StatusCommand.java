@@ -21,7 +21,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", description = "Show live instances and recent activity (messages and log entries).")
+@Command(
+        name = "status",
+        description = {
+            "Show live instances and recent activity (messages and log entries).",
+            "Direct messages between two others show from, to, type and time only."
+        })
 final class StatusCommand extends Verb {
     @Mixin
     CallerOptions caller;
@@ -55,7 +60,8 @@ final class StatusCommand extends Verb {
         Optional<Instance> me = session.meIfRegistered();
         // Staleness is judged by the database clock, the one every last-seen time was written with.
         List<Instance> live = new InstanceDao(session.db()).live(project);
-        List<Message> messages = new MessageQueries(session.db()).recent(project, limit);
+        List<Message> messages =
+                new MessageQueries(session.db()).recent(me.map(Instance::id).orElse(null), project, limit);
         List<LogEntry> log = new LogDao(session.db()).recent(project, limit);
         OffsetDateTime now = session.now();
         if (json()) {
@@ -96,7 +102,7 @@ final class StatusCommand extends Verb {
                     Text.age(m.createdAt(), now),
                     m.from() + " -> " + m.to(),
                     m.type().label(),
-                    Text.oneLine(m.subject(), 70));
+                    m.withheld() ? "(private)" : Text.oneLine(m.subject(), 70));
         }
         recent.print(out);
         out.println();

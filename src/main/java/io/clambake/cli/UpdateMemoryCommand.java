@@ -3,6 +3,7 @@ package io.clambake.cli;
 import io.clambake.db.MemoryDao;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.ExitCode;
+import io.clambake.domain.Instance;
 import io.clambake.domain.Memory;
 import io.clambake.domain.MemoryStatus;
 import io.clambake.domain.Rules;
@@ -47,8 +48,8 @@ final class UpdateMemoryCommand extends Verb {
                 ? null
                 : Rules.text("--content", valueOrStdin("--content", content), Rules.MAX_TEXT)
                         .strip();
-        session.meIfRegistered();
-        Memory memory = new MemoryDao(session.db()).update(id, newStatus, newTitle, newContent);
+        Instance me = session.me();
+        Memory memory = new MemoryDao(session.db()).update(id, newStatus, newTitle, newContent, me.id());
         if (json()) {
             return printJson(Map.of("memory", Views.memory(memory)));
         }

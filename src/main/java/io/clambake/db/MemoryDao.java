@@ -16,7 +16,12 @@ import java.util.List;
 public final class MemoryDao {
     private static final String COLUMNS = """
             m.id, m.scope, m.project, m.type, m.title, m.content, m.status, a.name AS author,
-            m.created_at, m.updated_at""";
+            m.created_at, m.updated_at, u.name AS updated_by""";
+
+    /** The author a and the last editor u of a memory m; before migration V4 that was the author. */
+    private static final String PEOPLE = """
+            JOIN instances a ON a.id = m.author_id
+            JOIN instances u ON u.id = coalesce(m.updated_by, m.author_id)""";
 
     /** A listing without a search counts its matches only this far: the count must stay cheap. */
     public static final int COUNT_CAP = 1000;
@@ -40,12 +45,22 @@ public final class MemoryDao {
             throws SQLException {
         String sql = """
                 WITH m AS (
-                    INSERT INTO memories (scope, project, type, title, content, author_id)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO memories (scope, project, type, title, content, author_id, updated_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     RETURNING *)
-                SELECT %s, NULL::float8 AS rank FROM m JOIN instances a ON a.id = m.author_id
-                """.formatted(COLUMNS);
-        return Sql.one(connection, sql, MemoryDao::map, scope.label(), project, type.label(), title, content, authorId)
+                SELECT %s, NULL::float8 AS rank FROM m %s
+                """.formatted(COLUMNS, PEOPLE);
+        return Sql.one(
+                        connection,
+                        sql,
+                        MemoryDao::map,
+                        scope.label(),
+                        project,
+                        type.label(),
+                        title,
+                        content,
+                        authorId,
+                        authorId)
                 .orElseThrow();
     }
 
@@ -67,21 +82,21 @@ public final class MemoryDao {
         if (q.search() != null) {
             String sql = """
                     SELECT %s, ts_rank(m.search, query) AS rank, count(*) OVER () AS total
-                      FROM memories m JOIN instances a ON a.id = m.author_id,
+                      FROM memories m %s,
                            websearch_to_tsquery('english', ?) AS query
                      WHERE m.search @@ query AND %s
                      ORDER BY rank DESC, m.id DESC
                      LIMIT ?
-                    """.formatted(COLUMNS, filter);
+                    """.formatted(COLUMNS, PEOPLE, filter);
             return Sql.page(connection, sql, MemoryDao::map, concat(List.of(q.search()), params, List.of(q.limit())));
         }
         String sql = """
                 SELECT %s, NULL::float8 AS rank
-                  FROM memories m JOIN instances a ON a.id = m.author_id
+                  FROM memories m %s
                  WHERE %s
                  ORDER BY m.id DESC
                  LIMIT ?
-                """.formatted(COLUMNS, filter);
+                """.formatted(COLUMNS, PEOPLE, filter);
         List<Memory> rows = Sql.list(connection, sql, MemoryDao::map, concat(params, List.of(q.limit())));
         String count = """
                 SELECT count(*) AS total FROM (SELECT 1 FROM memories m WHERE %s LIMIT %d) AS capped
@@ -100,18 +115,27 @@ public final class MemoryDao {
         return all.toArray();
     }
 
-    /** Changes the given fields (nulls keep what is there) and stamps the update time. */
-    public Memory update(long id, MemoryStatus status, String title, String content) throws SQLException {
+    /** Changes the given fields (nulls keep what is there) and stamps the update time and the editor. */
+    public Memory update(long id, MemoryStatus status, String title, String content, long editorId)
+            throws SQLException {
         String sql = """
                 WITH m AS (
                     UPDATE memories
                        SET status = coalesce(?, status), title = coalesce(?, title),
-                           content = coalesce(?, content), updated_at = now()
+                           content = coalesce(?, content), updated_at = now(), updated_by = ?
                      WHERE id = ?
                     RETURNING *)
-                SELECT %s, NULL::float8 AS rank FROM m JOIN instances a ON a.id = m.author_id
-                """.formatted(COLUMNS);
-        return Sql.one(connection, sql, MemoryDao::map, status == null ? null : status.label(), title, content, id)
+                SELECT %s, NULL::float8 AS rank FROM m %s
+                """.formatted(COLUMNS, PEOPLE);
+        return Sql.one(
+                        connection,
+                        sql,
+                        MemoryDao::map,
+                        status == null ? null : status.label(),
+                        title,
+                        content,
+                        editorId,
+                        id)
                 .orElseThrow(() -> ClambakeException.notFound("no memory #" + id));
     }
 
@@ -130,6 +154,7 @@ public final class MemoryDao {
                 rs.getString("author"),
                 Sql.time(rs, "created_at"),
                 Sql.time(rs, "updated_at"),
+                rs.getString("updated_by"),
                 rank);
     }
 }

@@ -32,8 +32,8 @@ public final class MessageDao {
                     INSERT INTO messages (sender_id, audience, recipient_id, project, type, subject, body, expires_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))
                     RETURNING *)
-                SELECT %s, NULL::timestamptz AS read_at FROM m %s
-                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
+                SELECT %s, NULL::timestamptz AS read_at FROM %s CROSS JOIN m %s
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
         return Sql.one(
                         connection,
                         sql,
@@ -45,7 +45,8 @@ public final class MessageDao {
                         type.label(),
                         subject,
                         body,
-                        (double) ttl.toSeconds())
+                        (double) ttl.toSeconds(),
+                        senderId)
                 .orElseThrow();
     }
 
@@ -58,7 +59,8 @@ public final class MessageDao {
      * all picked ones come back. {@code total} is how many were pending before this call.
      */
     public Page<Message> remind(Instance reader, String sessionId, int limit, boolean again) throws SQLException {
-        String sql = """
+        String sql =
+                """
                 WITH pending AS MATERIALIZED (
                     SELECT m.id, m.type IN ('blocker', 'warning') AS urgent
                       FROM unread_messages(?, ?, ?) AS v JOIN messages m ON m.id = v.id
@@ -72,9 +74,9 @@ public final class MessageDao {
                     ON CONFLICT DO NOTHING
                     RETURNING message_id AS id)
                 SELECT %s, NULL::timestamptz AS read_at, (SELECT count(*) FROM pending) AS total
-                  FROM %s p JOIN messages m ON m.id = p.id %s
+                  FROM %s CROSS JOIN %s p JOIN messages m ON m.id = p.id %s
                  ORDER BY m.type IN ('blocker', 'warning') DESC, m.id DESC
-                """.formatted(MessageRows.COLUMNS, again ? "picked" : "shown", MessageRows.JOINS);
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, again ? "picked" : "shown", MessageRows.JOINS);
         return Sql.page(
                 connection,
                 sql,
@@ -85,7 +87,8 @@ public final class MessageDao {
                 again,
                 sessionId,
                 limit,
-                sessionId);
+                sessionId,
+                reader.id());
     }
 
     /**
@@ -110,9 +113,9 @@ public final class MessageDao {
                     RETURNING read_at, (xmax = 0) AS first_read)
                 SELECT %s, (SELECT read_at FROM mark) AS read_at,
                        coalesce((SELECT first_read FROM mark), false) AS first_read
-                  FROM messages m JOIN target t ON t.id = m.id %s
+                  FROM %s CROSS JOIN messages m JOIN target t ON t.id = m.id %s
                  WHERE t.addressed OR m.sender_id = ?
-                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
         return Sql.one(
                 connection,
                 sql,
@@ -120,6 +123,7 @@ public final class MessageDao {
                 reader.id(),
                 reader.project(),
                 id,
+                reader.id(),
                 reader.id(),
                 reader.id());
     }

@@ -21,10 +21,18 @@ public final class MessageQueries {
                 WITH unread AS MATERIALIZED (SELECT id FROM unread_messages(?, ?, ?)),
                 page AS (SELECT id FROM unread ORDER BY id DESC LIMIT ?)
                 SELECT %s, NULL::timestamptz AS read_at, (SELECT count(*) FROM unread) AS total
-                  FROM page p JOIN messages m ON m.id = p.id %s
+                  FROM %s CROSS JOIN page p JOIN messages m ON m.id = p.id %s
                  ORDER BY m.id DESC
-                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
-        return Sql.page(connection, sql, MessageRows::map, reader.id(), reader.project(), reader.registeredAt(), limit);
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
+        return Sql.page(
+                connection,
+                sql,
+                MessageRows::map,
+                reader.id(),
+                reader.project(),
+                reader.registeredAt(),
+                limit,
+                reader.id());
     }
 
     /**
@@ -36,26 +44,31 @@ public final class MessageQueries {
     public Page<Message> blockers(Instance reader, int limit) throws SQLException {
         String sql = """
                 SELECT %s, NULL::timestamptz AS read_at, count(*) OVER () AS total
-                  FROM messages m %s
+                  FROM %s CROSS JOIN messages m %s
                  WHERE m.type = 'blocker' AND m.expires_at > now() AND m.sender_id <> ?
                    AND ((m.audience = 'direct' AND m.recipient_id = ?) OR m.audience = 'all'
                         OR (m.audience = 'project' AND m.project = ?))
                  ORDER BY m.id DESC
                  LIMIT ?
-                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
-        return Sql.page(connection, sql, MessageRows::map, reader.id(), reader.id(), reader.project(), limit);
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
+        return Sql.page(
+                connection, sql, MessageRows::map, reader.id(), reader.id(), reader.id(), reader.project(), limit);
     }
 
-    /** The latest messages of any audience, optionally those touching one project. */
-    public List<Message> recent(String project, int limit) throws SQLException {
+    /**
+     * The latest messages of any audience, optionally those touching one project, as {@code viewer}
+     * (the caller's instance id, null when it is not registered) may see them: direct messages
+     * between two others come without subject and body.
+     */
+    public List<Message> recent(Long viewer, String project, int limit) throws SQLException {
         String sql = """
                 SELECT %s, NULL::timestamptz AS read_at
-                  FROM messages m %s
+                  FROM %s CROSS JOIN messages m %s
                  WHERE m.expires_at > now()
                    AND (?::text IS NULL OR s.project = ? OR r.project = ? OR m.project = ?)
                  ORDER BY m.id DESC
                  LIMIT ?
-                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
-        return Sql.list(connection, sql, MessageRows::map, project, project, project, project, limit);
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
+        return Sql.list(connection, sql, MessageRows::map, viewer, project, project, project, project, limit);
     }
 }

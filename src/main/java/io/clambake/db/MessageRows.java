@@ -5,12 +5,29 @@ import io.clambake.domain.MessageType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** How the message DAOs select a message with its sender's and recipient's names, and map the row. */
+/**
+ * How the message DAOs select a message with its sender's and recipient's names, and map the row.
+ * Every such statement names a viewer: a direct message's subject and body come back only to its
+ * sender and its recipient (the SQL function message_readable_by, migration V4), to anyone else
+ * as NULL with {@code withheld} set. A statement that forgets the viewer fails; it cannot leak.
+ */
 final class MessageRows {
-    /** Columns of a message m joined with its sender s and, for a direct message, its recipient r. */
+    /**
+     * Columns of a message m joined with its sender s and, for a direct message, its recipient r,
+     * as {@link #VIEWER} sees it.
+     */
     static final String COLUMNS = """
-            m.id, s.name AS sender, m.audience, r.name AS recipient, m.project, m.type, m.subject, m.body,
+            m.id, s.name AS sender, m.audience, r.name AS recipient, m.project, m.type,
+            CASE WHEN message_readable_by(m, viewer.id) THEN m.subject END AS subject,
+            CASE WHEN message_readable_by(m, viewer.id) THEN m.body END AS body,
+            NOT message_readable_by(m, viewer.id) AS withheld,
             m.created_at, m.expires_at""";
+
+    /**
+     * The viewer, first in the FROM list ({@code FROM VIEWER CROSS JOIN messages m JOINS}), with
+     * one parameter: the calling instance's id, or null for a caller that is not registered.
+     */
+    static final String VIEWER = "(SELECT ?::bigint AS id) AS viewer";
 
     static final String JOINS = """
             JOIN instances s ON s.id = m.sender_id
@@ -34,6 +51,7 @@ final class MessageRows {
                 rs.getString("body"),
                 Sql.time(rs, "created_at"),
                 Sql.time(rs, "expires_at"),
-                Sql.time(rs, "read_at"));
+                Sql.time(rs, "read_at"),
+                rs.getBoolean("withheld"));
     }
 }

@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  */
 public final class SchemaMigrator {
     /** The highest migration in db/migration; a test keeps the two in step. */
-    public static final int LATEST_VERSION = 3;
+    public static final int LATEST_VERSION = 4;
 
     private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
     private static volatile boolean migratedInThisProcess;
@@ -33,7 +33,17 @@ public final class SchemaMigrator {
         Sql.one(connection, "SELECT pg_advisory_lock(?)", rs -> true, lock);
         try {
             if (currentVersion(connection) < LATEST_VERSION) {
-                Sql.update(connection, "CREATE SCHEMA IF NOT EXISTS \"" + settings.schema() + "\"");
+                // CREATE SCHEMA needs the CREATE privilege on the database even when the schema
+                // exists: a team's role may own a schema made for it and have no more (README).
+                boolean exists = Sql.one(
+                                connection,
+                                "SELECT 1 FROM pg_namespace WHERE nspname = ?",
+                                rs -> true,
+                                settings.schema())
+                        .isPresent();
+                if (!exists) {
+                    Sql.update(connection, "CREATE SCHEMA IF NOT EXISTS \"" + settings.schema() + "\"");
+                }
                 migrate(settings);
             }
         } finally {

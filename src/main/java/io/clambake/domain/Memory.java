@@ -2,7 +2,10 @@ package io.clambake.domain;
 
 import java.time.OffsetDateTime;
 
-/** {@code rank} is the full-text rank of a search hit, null when listed without a search. */
+/**
+ * {@code updatedBy} is the instance that last changed it (its author until an update-memory);
+ * {@code rank} is the full-text rank of a search hit, null when listed without a search.
+ */
 public record Memory(
         long id,
         MemoryScope scope,
@@ -14,4 +17,5 @@ public record Memory(
         String author,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
+        String updatedBy,
         Double rank) {}

@@ -5,6 +5,8 @@ import java.time.OffsetDateTime;
 /**
  * A message as one reader sees it. {@code to} is the recipient's name, {@code @all} or
  * {@code @project:P}; {@code readAt} is this reader's own read mark (null while unread).
+ * {@code withheld}: a direct message between two other instances, whose subject and body are
+ * for them only and so are null here.
  */
 public record Message(
         long id,
@@ -15,4 +17,5 @@ public record Message(
         String body,
         OffsetDateTime createdAt,
         OffsetDateTime expiresAt,
-        OffsetDateTime readAt) {}
+        OffsetDateTime readAt,
+        boolean withheld) {}

@@ -39,6 +39,7 @@ public final class Views {
         m.put("created_at", msg.createdAt());
         m.put("expires_at", msg.expiresAt());
         m.put("read_at", msg.readAt());
+        m.put("private", msg.withheld());
         return m;
     }
 
@@ -54,6 +55,7 @@ public final class Views {
         m.put("author", mem.author());
         m.put("created_at", mem.createdAt());
         m.put("updated_at", mem.updatedAt());
+        m.put("updated_by", mem.updatedBy());
         m.put("rank", mem.rank());
         return m;
     }

@@ -112,7 +112,7 @@ public final class HotQueryPlans {
 
         instances.touchByName(reader.name());
         instances.live(null);
-        new MessageQueries(c).recent(null, 10);
+        new MessageQueries(c).recent(reader.id(), null, 10);
         new LogDao(c).recent(null, 10);
         plans.put("status", take(explaining));
         return plans;

@@ -32,12 +32,10 @@ public final class Jar {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Runs {@code command} in {@code dir} with {@code env} added to this process's environment, less its CLAMBAKE_* variables. */
+    /** Runs {@code command} in {@code dir} with {@code env} added to the {@link ChildEnvironment}. */
     public static Result run(List<String> command, Path dir, Map<String, String> env, String stdin) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        // The developer's own CLAMBAKE_INSTANCE or CLAMBAKE_DB_URL must not leak into a test's process.
-        builder.environment().keySet().removeIf(name -> name.startsWith("CLAMBAKE_"));
-        builder.environment().putAll(env);
+        ChildEnvironment.isolate(builder.environment()).putAll(env);
         try {
             Path out = Files.createTempFile("clambake-out", ".txt");
             Path err = Files.createTempFile("clambake-err", ".txt");
