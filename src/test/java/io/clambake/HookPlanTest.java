@@ -41,7 +41,13 @@ class HookPlanTest extends DatabaseTest {
             new AgentSessionDao(c)
                     .attach(
                             new AgentSessionDao.Request(
-                                    "plan-session", reader.host(), reader.dir(), reader.project(), null, null),
+                                    "plan-session",
+                                    new InstanceDao.Place(
+                                            reader.host(), reader.machine(), reader.dir(), reader.project()),
+                                    null,
+                                    null,
+                                    null,
+                                    null),
                             false,
                             new NameGenerator(new SecureRandom()));
             ExplainingConnection explaining = new ExplainingConnection(c);

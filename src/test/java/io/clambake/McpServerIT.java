@@ -12,17 +12,16 @@ import io.clambake.support.ChildEnvironment;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.Jar;
-import io.modelcontextprotocol.client.McpClient;
+import io.clambake.support.McpClients;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -32,16 +31,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** `clambake mcp` run from the built jar, driven over stdio by raw JSON-RPC and by the official SDK's client. */
 class McpServerIT extends DatabaseTest {
+    @TempDir
+    Path temp;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> TOOLS =
             List.of("status", "inbox", "read", "send", "heartbeat", "log", "remember", "recall", "update-memory");
 
     @Test
     void initializeAndAToolsListUnderTenThousandCharacters() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Jar.command("mcp", "--project", "demo", "--dir", "/work/raw"))
+        Path dir = Files.createDirectories(temp.resolve("raw"));
+        ProcessBuilder builder = new ProcessBuilder(Jar.command("mcp", "--project", "demo", "--dir", dir.toString()))
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         ChildEnvironment.isolate(builder.environment()).putAll(env());
         Process server = builder.start();
@@ -83,8 +87,8 @@ class McpServerIT extends DatabaseTest {
 
     @Test
     void twoServersExchangeAMessage() throws Exception {
-        McpSyncClient alpha = client("/work/alpha");
-        McpSyncClient beta = client("/work/beta");
+        McpSyncClient alpha = client("alpha");
+        McpSyncClient beta = client("beta");
         try {
             alpha.initialize();
             beta.initialize();
@@ -162,7 +166,7 @@ class McpServerIT extends DatabaseTest {
     @Test
     void badArgumentsAnswerTheCommandLinesErrorDocumentAndLogNothing() throws Exception {
         List<String> stderr = new java.util.concurrent.CopyOnWriteArrayList<>();
-        McpSyncClient client = client("/work/bad-arguments", stderr::add);
+        McpSyncClient client = client("bad-arguments", stderr::add);
         List<String> answers = new ArrayList<>();
         try {
             client.initialize();
@@ -202,7 +206,7 @@ class McpServerIT extends DatabaseTest {
 
     @Test
     void aNulCharacterInAnyArgumentIsRefusedBeforeTheDatabase() throws Exception {
-        McpSyncClient client = client("/work/nul");
+        McpSyncClient client = client("nul");
         try {
             client.initialize();
             long messages = count("SELECT count(*) FROM messages");
@@ -224,39 +228,22 @@ class McpServerIT extends DatabaseTest {
         }
     }
 
-    private McpSyncClient client(String dir) {
-        return client(dir, line -> {});
+    private McpSyncClient client(String name) throws Exception {
+        return client(name, line -> {});
     }
 
-    private McpSyncClient client(String dir, java.util.function.Consumer<String> stderr) {
-        List<String> command = Jar.command("mcp", "--project", "demo", "--dir", dir);
-        ServerParameters parameters = ServerParameters.builder(command.get(0))
-                .args(command.subList(1, command.size()))
-                .env(withOverrides(env()))
-                .build();
-        StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
-        transport.setStdErrorHandler(stderr);
-        return McpClient.sync(transport)
-                // Generous: a JVM starting on a machine whose load average is 30 took over 30 s.
-                .requestTimeout(Duration.ofSeconds(120))
-                .initializationTimeout(Duration.ofSeconds(120))
-                .build();
+    /** A client for a server registered in the directory {@code name} under this test's temporary one. */
+    private McpSyncClient client(String name, java.util.function.Consumer<String> stderr) throws Exception {
+        Path dir = Files.createDirectories(temp.resolve(name));
+        return McpClients.client(Jar.command("mcp", "--project", "demo", "--dir", dir.toString()), env(), stderr);
     }
 
     private static JsonNode call(McpSyncClient client, String tool, Map<String, Object> arguments) throws Exception {
-        McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
-        assertFalse(Boolean.TRUE.equals(result.isError()), () -> tool + ": " + text(result));
-        return JSON.readTree(text(result));
+        return McpClients.call(client, tool, arguments);
     }
 
     private static String text(McpSchema.CallToolResult result) {
-        return ((McpSchema.TextContent) result.content().get(0)).text();
-    }
-
-    private static Map<String, String> withOverrides(Map<String, String> env) {
-        Map<String, String> all = ChildEnvironment.overrides();
-        all.putAll(env);
-        return all;
+        return McpClients.text(result);
     }
 
     private Map<String, String> env() {

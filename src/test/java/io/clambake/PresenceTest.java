@@ -9,11 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Who is there: register, deregister, heartbeat, log, status and cleanup, in text and in JSON,
@@ -22,10 +25,14 @@ import org.junit.jupiter.api.Test;
  * each other's instances by directory.
  */
 class PresenceTest extends DatabaseTest {
+    @TempDir
+    Path temp;
+
     private static final Set<String> INSTANCE_KEYS = Set.of(
             "name",
             "project",
             "host",
+            "machine",
             "dir",
             "pid",
             "task",
@@ -106,6 +113,7 @@ class PresenceTest extends DatabaseTest {
                 "while you were out",
                 inbox.get("messages").get(0).get("subject").asText());
 
+        ok(a.run("deregister"));
         Cli.Result text = ok(a.run("register", "--project", "demo"));
         assertEquals(alpha, text.out().lines().findFirst().orElseThrow());
         assertTrue(text.out().lines().skip(1).findFirst().orElseThrow().startsWith("revived: "), text.toString());
@@ -135,18 +143,20 @@ class PresenceTest extends DatabaseTest {
     }
 
     @Test
-    void registerDirDefaultsToTheWorkingDirectoryAndResolvesRelativePaths() {
-        Cli a = shell("reg-dir", "/w/reg/dir");
+    void registerDirDefaultsToTheWorkingDirectoryAndResolvesRelativePaths() throws Exception {
+        Path dir = Files.createDirectories(temp.resolve("dir/child"));
+        Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
+        Cli a = shell("reg-dir", dir.getParent().toString());
         JsonNode sub = json(a, "register", "--project", "demo", "--dir", "sub/../child")
                 .get("instance");
-        assertEquals("/w/reg/dir/child", sub.get("dir").asText());
-        JsonNode abs = json(a, "register", "--project", "demo", "--dir", "/w/reg/elsewhere")
+        assertEquals(dir.toString(), sub.get("dir").asText());
+        JsonNode abs = json(a, "register", "--project", "demo", "--dir", elsewhere.toString())
                 .get("instance");
-        assertEquals("/w/reg/elsewhere", abs.get("dir").asText());
+        assertEquals(elsewhere.toString(), abs.get("dir").asText());
         assertEquals(
                 sub.get("name").asText(),
-                json(a.in("/w/reg/dir/child/x"), "status").get("me").asText());
-        assertTrue(json(a, "status").get("me").isNull(), "/w/reg/dir itself is not registered");
+                json(a.in(dir + "/x"), "status").get("me").asText());
+        assertTrue(json(a, "status").get("me").isNull(), dir.getParent() + " itself is not registered");
     }
 
     // ---------------------------------------------------------------- heartbeat

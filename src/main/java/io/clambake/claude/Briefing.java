@@ -4,6 +4,7 @@ import io.clambake.domain.Instance;
 import io.clambake.domain.Memory;
 import io.clambake.domain.Message;
 import io.clambake.domain.Page;
+import io.clambake.output.HostLabels;
 import io.clambake.output.Text;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -64,9 +65,10 @@ public final class Briefing {
             b.line("No other instance is live.");
         } else {
             b.line("Live instances:");
+            HostLabels hosts = new HostLabels(s.live());
             others.stream()
                     .limit(LIVE)
-                    .forEach(i -> b.item(i.name() + " " + i.project() + " " + i.host() + " " + i.dir() + " seen "
+                    .forEach(i -> b.item(i.name() + " " + i.project() + " " + hosts.of(i) + " " + i.dir() + " seen "
                             + Text.age(i.lastSeen(), now) + ": " + (i.task() == null ? "(no task)" : i.task())));
             b.more(others.size() - LIVE, "clambake status");
         }

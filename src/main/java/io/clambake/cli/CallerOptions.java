@@ -8,6 +8,7 @@ final class CallerOptions extends DatabaseOptions {
             names = "--as",
             paramLabel = "NAME",
             description = "Act as this instance. Default: $CLAMBAKE_INSTANCE, then the instance registered "
-                    + "on this host for the current directory or its nearest registered parent.")
+                    + "on this machine for the current directory or its nearest registered parent "
+                    + "(when two are registered there, exit 2: name one).")
     String as;
 }

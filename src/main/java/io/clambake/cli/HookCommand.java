@@ -1,6 +1,7 @@
 package io.clambake.cli;
 
 import io.clambake.claude.Briefing;
+import io.clambake.claude.ClaudeCodeProcess;
 import io.clambake.claude.HookEvent;
 import io.clambake.claude.HookPayload;
 import io.clambake.claude.Launcher;
@@ -147,7 +148,9 @@ final class HookCommand extends Verb {
     }
 
     private AgentSessionDao.Attached attach(Session session, HookPayload payload, boolean fresh) throws Exception {
-        var request = session.agentSession(sessionId(payload), payload.cwd(), project, null);
+        String id = sessionId(payload);
+        Path directory = session.registrable(session.directory(payload.cwd()));
+        var request = session.agentSession(id, directory, project, null, ClaudeCodeProcess.ofHook(id, environment()));
         return new AgentSessionDao(session.db()).attach(request, fresh, new NameGenerator(new SecureRandom()));
     }
 

@@ -11,7 +11,7 @@ final class RegistrationOptions {
             description = "Project to register in (register requires it; mcp defaults to the git repository's name).")
     String project;
 
-    @Option(names = "--dir", paramLabel = "D", description = "Working directory to register (default: current).")
+    @Option(names = "--dir", paramLabel = "D", description = "Existing directory to register (default: current).")
     String dir;
 
     @Option(names = "--name", paramLabel = "N", description = "Ask for this name instead of a generated one.")

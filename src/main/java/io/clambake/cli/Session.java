@@ -1,8 +1,10 @@
 package io.clambake.cli;
 
+import io.clambake.claude.ClaudeCodeProcess;
 import io.clambake.config.DatabaseSettings;
 import io.clambake.config.Environment;
 import io.clambake.config.ProjectNames;
+import io.clambake.config.RegistrableDirectory;
 import io.clambake.config.SettingsResolver;
 import io.clambake.db.AgentSessionDao;
 import io.clambake.db.ConnectionSource;
@@ -13,6 +15,7 @@ import io.clambake.domain.Failure;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Rules;
 import io.clambake.embedded.EmbeddedServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * One command's view of the database and of who is calling. The connection opens on first use,
@@ -78,14 +82,20 @@ final class Session implements AutoCloseable {
 
     /**
      * What an agent session (a Claude Code session, an MCP server) asks for when it attaches:
-     * this host, the directory ({@code dir} relative to the working directory, default the
-     * working directory itself), the project (default: the directory's repository name).
+     * this host and machine, the directory (checked by {@link #registrable}), the project
+     * (default: the directory's repository name), and the Claude Code session it belongs to.
      */
-    AgentSessionDao.Request agentSession(String sessionId, String dir, String project, String name) {
-        Path directory = directory(dir);
+    AgentSessionDao.Request agentSession(
+            String sessionId, Path directory, String project, String name, ClaudeCodeProcess claude) {
         String projectName = Rules.project(project != null ? project : ProjectNames.guess(directory));
         Long pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(null);
-        return new AgentSessionDao.Request(sessionId, env.host(), directory.toString(), projectName, pid, name);
+        return new AgentSessionDao.Request(
+                sessionId, place(directory, projectName), pid, name, claude.sessionId(), claude.pid());
+    }
+
+    /** Where an instance of {@code project} registered in {@code directory} lives: this host and machine. */
+    InstanceDao.Place place(Path directory, String project) {
+        return new InstanceDao.Place(env.host(), env.machine(), directory.toString(), project);
     }
 
     /** Driver parameters (such as short timeouts) for the connection this session opens, over the URL's. */
@@ -131,7 +141,24 @@ final class Session implements AutoCloseable {
                             () -> ClambakeException.notFound("no instance named '" + name + "' (from " + source + ")"));
             return Optional.of(named);
         }
-        return instances.touchByDirectory(env.host(), ancestors(cwd()));
+        Optional<InstanceDao.Resolved> resolved =
+                instances.touchByDirectory(env.host(), env.machine(), ancestors(cwd()));
+        if (resolved.isPresent() && resolved.get().ambiguous()) {
+            throw ambiguous(resolved.get());
+        }
+        return resolved.map(InstanceDao.Resolved::instance);
+    }
+
+    /** Two projects live in one directory: whoever registered last must not silently become "me". */
+    private static ClambakeException ambiguous(InstanceDao.Resolved resolved) {
+        List<Instance> all = new ArrayList<>();
+        all.add(resolved.instance());
+        all.addAll(resolved.others());
+        String names = all.stream()
+                .map(i -> i.name() + " (project " + i.project() + ")")
+                .collect(Collectors.joining(", "));
+        return ClambakeException.invalid(all.size() + " instances are registered in "
+                + resolved.instance().dir() + ": " + names + "; say which with --as NAME or CLAMBAKE_INSTANCE=NAME");
     }
 
     Path cwd() {
@@ -141,6 +168,23 @@ final class Session implements AutoCloseable {
     /** Resolves a --dir argument the way register stores it. */
     Path directory(String dir) {
         return dir == null ? cwd() : cwd().resolve(dir).normalize();
+    }
+
+    /**
+     * A --dir option's directory, which must exist, as a registration's directory (see
+     * {@link #registrable}). The working directory, or a hook's, exists by being one.
+     */
+    Path registrableOption(String dir) {
+        Path directory = directory(dir);
+        if (dir != null && !Files.isDirectory(directory)) {
+            throw ClambakeException.invalid("--dir " + directory + ": no such directory");
+        }
+        return registrable(directory);
+    }
+
+    /** The directory, unless it is too broad to register (see {@link RegistrableDirectory}). */
+    Path registrable(Path directory) {
+        return RegistrableDirectory.check(env, directory);
     }
 
     static List<String> ancestors(Path dir) {

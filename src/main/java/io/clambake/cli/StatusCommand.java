@@ -8,6 +8,7 @@ import io.clambake.domain.Instance;
 import io.clambake.domain.LogEntry;
 import io.clambake.domain.Message;
 import io.clambake.domain.Rules;
+import io.clambake.output.HostLabels;
 import io.clambake.output.Text;
 import io.clambake.output.Views;
 import java.io.PrintWriter;
@@ -81,12 +82,13 @@ final class StatusCommand extends Verb {
                 + me.map(i -> "  you are " + i.name()).orElse(""));
         if (!live.isEmpty()) {
             Text.Table table = new Text.Table().row("NAME", "PROJECT", "HOST", "DIR", "LAST SEEN", "TASK");
+            HostLabels hosts = new HostLabels(live);
             for (Instance i : live) {
                 String seen = Text.age(i.lastSeen(), now) + (i.staleAt(now, threshold) ? " (stale)" : "");
                 table.row(
                         i.name(),
                         i.project(),
-                        i.host(),
+                        hosts.of(i),
                         Text.oneLine(i.dir(), 40),
                         seen,
                         Text.oneLine(i.task() == null ? "-" : i.task(), 60));

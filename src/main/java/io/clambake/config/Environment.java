@@ -3,6 +3,7 @@ package io.clambake.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,26 +29,38 @@ public record Environment(Map<String, String> variables, Path cwd, Path home, In
         return value == null || value.isEmpty() ? null : value;
     }
 
-    /** This machine's name as other machines should see it; {@code CLAMBAKE_HOST} overrides. */
+    /**
+     * This machine's name as other machines should see it; {@code CLAMBAKE_HOST} overrides. The
+     * live name, what {@code uname -n} prints: not /etc/hostname, which only seeds it at boot and
+     * which clones of one image share, nor $HOSTNAME, a shell's copy that containers and
+     * namespaces inherit from their parent.
+     */
     public String host() {
-        for (String name : new String[] {"CLAMBAKE_HOST", "HOSTNAME", "COMPUTERNAME"}) {
-            if (get(name) != null) {
-                return get(name);
-            }
+        String override = get("CLAMBAKE_HOST");
+        if (override != null) {
+            return override;
         }
         try {
-            String fromFile = Files.readString(Path.of("/etc/hostname")).trim();
-            if (!fromFile.isEmpty()) {
-                return fromFile;
+            String live = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!live.isEmpty()) {
+                return live;
             }
         } catch (IOException | RuntimeException e) {
-            // not a Linux-style system; fall through
+            // not Linux: ask the JDK, which asks the system
         }
         try {
             return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
+        } catch (UnknownHostException e) {
+            // The name exists but does not resolve; the JDK's message starts with it.
+            String message = String.valueOf(e.getMessage());
+            int colon = message.indexOf(':');
+            return colon > 0 ? message.substring(0, colon) : "localhost";
         }
+    }
+
+    /** Which machine this is, apart from its name: see {@link MachineId}. */
+    public String machine() {
+        return MachineId.of(this);
     }
 
     /** The user-level config directory: XDG on Unix, %APPDATA% on Windows. */

@@ -23,19 +23,27 @@ public final class AgentSessionDao {
         this.connection = connection;
     }
 
-    /** Who wants to attach: a session id and the registration it would make. */
-    public record Request(String sessionId, String host, String dir, String project, Long pid, String name) {}
+    /**
+     * Who wants to attach: a session id, the place and name it would register, and the Claude
+     * Code session it belongs to, when known: the session id Claude Code gave it and Claude
+     * Code's pid (see {@link #company}).
+     */
+    public record Request(
+            String sessionId, InstanceDao.Place place, Long pid, String name, String claudeSession, Long claudePid) {}
 
-    /** {@code registered}: a register happened; {@code revived}: it brought a departed name back. */
+    /**
+     * {@code registered}: a register happened; {@code revived}: it brought a departed name back;
+     * {@code siblings}: other Claude Code sessions (or other clients) that share the instance.
+     */
     public record Attached(Instance instance, boolean registered, boolean revived, int siblings) {}
 
     public record Ended(Instance instance, boolean deregistered) {}
 
     /**
      * Ties the session to an instance. A session already tied to a live instance keeps it. Else,
-     * when {@code fresh} (a new session or server) and no asked-for name, a live registration of
-     * the same directory is reused only while other open sessions share it, otherwise this is a
-     * plain register; when not fresh (resume, compaction), any live registration is reused.
+     * with no asked-for name, the live registration of the place is reused; a fresh session (a
+     * new conversation or server) that no other session holds starts it afresh (no task, a new
+     * start time). Otherwise this is a plain register.
      */
     public Attached attach(Request r, boolean fresh, NameGenerator names) throws SQLException {
         return Sql.inTransaction(connection, () -> {
@@ -47,25 +55,29 @@ public final class AgentSessionDao {
             if (mine.isPresent()) {
                 instance = mine.get();
             } else if (r.name() == null) {
-                Optional<Instance> live = instances.lockLive(r.host(), r.dir(), r.project());
-                if (live.isPresent() && (!fresh || openSessions(live.get().id(), r.sessionId()) > 0)) {
-                    instance = live.get();
+                Optional<Instance> live = instances.lockPlace(r.place()).filter(Instance::live);
+                if (live.isPresent()) {
+                    registered = fresh && company(live.get().id(), r).holders() == 0;
+                    instance = registered
+                            ? instances.restart(live.get().id(), r.place().machine(), r.pid())
+                            : live.get();
                 }
             }
             if (instance == null) {
-                InstanceDao.Registration registration =
-                        instances.register(r.host(), r.dir(), r.project(), r.pid(), r.name(), names);
+                InstanceDao.Registration registration = instances.register(r.place(), r.pid(), r.name(), false, names);
                 instance = registration.instance();
                 registered = true;
                 revived = registration.revived();
             }
             String sql = """
-                    INSERT INTO agent_sessions AS s (id, instance_id) VALUES (?, ?)
+                    INSERT INTO agent_sessions AS s (id, instance_id, claude_session, claude_pid) VALUES (?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE
-                       SET instance_id = EXCLUDED.instance_id, ended_at = NULL, last_seen = now()
+                       SET instance_id = EXCLUDED.instance_id, ended_at = NULL, last_seen = now(),
+                           claude_session = EXCLUDED.claude_session, claude_pid = EXCLUDED.claude_pid
                     """;
-            Sql.update(connection, sql, r.sessionId(), instance.id());
-            return new Attached(instance, registered, revived, openSessions(instance.id(), r.sessionId()));
+            Sql.update(connection, sql, r.sessionId(), instance.id(), r.claudeSession(), r.claudePid());
+            return new Attached(
+                    instance, registered, revived, company(instance.id(), r).siblings());
         });
     }
 
@@ -127,5 +139,45 @@ public final class AgentSessionDao {
                 """;
         return Sql.one(connection, sql, rs -> rs.getInt(1), instanceId, sessionId, (double) OPEN_WINDOW.toSeconds())
                 .orElse(0);
+    }
+
+    /**
+     * The other open sessions of the instance, seen from the requester. {@code holders}: those
+     * that keep a fresh session from starting the instance afresh; the MCP server that the
+     * requester's Claude Code process started for an earlier conversation (before /clear) is not
+     * one, so a new conversation starts afresh with or without it, but its server of this
+     * conversation is, having started first. {@code siblings}: the other sessions as the agent
+     * should count them: the rows of one Claude Code process are one session, and those of the
+     * requester's own are none (its hooks and its MCP server share the session id they start
+     * with; after /clear the hooks have a new one and the server keeps the old, but both still
+     * know Claude Code's pid).
+     */
+    private record Company(int holders, int siblings) {}
+
+    private Company company(long instanceId, Request r) throws SQLException {
+        String sql = """
+                SELECT count(*) FILTER (
+                           WHERE NOT coalesce(claude_pid = ? AND claude_session IS DISTINCT FROM ?, false)),
+                       count(DISTINCT coalesce('pid ' || claude_pid, 'session ' || claude_session, id)) FILTER (
+                           WHERE (?::text IS NULL OR claude_session IS DISTINCT FROM ?)
+                             AND (?::bigint IS NULL OR claude_pid IS DISTINCT FROM ?))
+                  FROM agent_sessions
+                 WHERE instance_id = ? AND id <> ? AND ended_at IS NULL
+                   AND last_seen > now() - make_interval(secs => ?)
+                """;
+        return Sql.one(
+                        connection,
+                        sql,
+                        rs -> new Company(rs.getInt(1), rs.getInt(2)),
+                        r.claudePid(),
+                        r.claudeSession(),
+                        r.claudeSession(),
+                        r.claudeSession(),
+                        r.claudePid(),
+                        r.claudePid(),
+                        instanceId,
+                        r.sessionId(),
+                        (double) OPEN_WINDOW.toSeconds())
+                .orElseThrow();
     }
 }

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 public final class InstanceDao {
     static final String COLUMNS = """
-            i.id, i.name, i.host, i.dir, i.project, i.pid, i.task, i.first_registered_at, i.started_at,
-            i.last_seen, i.left_at, i.left_reason""";
+            i.id, i.name, i.host, i.machine, i.dir, i.project, i.pid, i.task, i.first_registered_at,
+            i.started_at, i.last_seen, i.left_at, i.left_reason""";
     private static final int NAME_ATTEMPTS = 12;
 
     private final Connection connection;
@@ -23,57 +23,191 @@ public final class InstanceDao {
         this.connection = connection;
     }
 
-    public record Registration(Instance instance, boolean revived) {}
+    /**
+     * Where an instance lives, the key of a registration: host name, machine ({@code ""}: not
+     * known), directory and project. Rows from before machines were recorded have machine
+     * {@code ""} and belong to whichever machine of that host name registers there first.
+     */
+    public record Place(String host, String machine, String dir, String project) {}
+
+    public enum Outcome {
+        CREATED("registered"),
+        REVIVED("revived"),
+        ALREADY_REGISTERED("already registered");
+
+        private final String label;
+
+        Outcome(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** {@code renamedFrom}: the instance's name before this registration renamed it, else null. */
+    public record Registration(Instance instance, Outcome outcome, String renamedFrom) {
+        public boolean revived() {
+            return outcome == Outcome.REVIVED;
+        }
+    }
 
     /**
-     * Creates the instance for host+dir+project, or revives the one already there (same name, same
-     * inbox). A generated name that collides with another instance's is simply drawn again.
+     * Creates the instance for the place, or comes back to the one already there: a departed one
+     * is revived (same name, same inbox, a new start), a live one stays as it is (task, start
+     * time and pid kept). Another name than the instance's is refused unless {@code rename}: a
+     * silent rename would leave senders with a name that no longer exists. Racing registrations
+     * of one place queue on its row, so each sees what the one before it left.
      */
-    public Registration register(
-            String host, String dir, String project, Long pid, String requestedName, NameGenerator names)
+    public Registration register(Place place, Long pid, String requestedName, boolean rename, NameGenerator names)
+            throws SQLException {
+        return Sql.inTransaction(connection, () -> {
+            for (int round = 0; round < 3; round++) {
+                Optional<Instance> existing = lockPlace(place);
+                if (existing.isPresent()) {
+                    return comeBack(existing.get(), place, pid, requestedName, rename);
+                }
+                Optional<Instance> created = create(place, pid, requestedName, names);
+                if (created.isPresent()) {
+                    return new Registration(created.get(), Outcome.CREATED, null);
+                }
+                // A racing registration of the place committed first: its row is there now.
+            }
+            throw new SQLException("the registration of " + place + " kept changing");
+        });
+    }
+
+    private Registration comeBack(Instance here, Place place, Long pid, String requestedName, boolean rename)
+            throws SQLException {
+        String name = requestedName == null ? here.name() : requestedName;
+        if (!name.equals(here.name()) && !rename) {
+            String state = here.live()
+                    ? "is registered here as " + here.name() + " (live since "
+                            + here.startedAt().toInstant() + ")"
+                    : "was registered here as " + here.name() + " (" + here.leftReason() + " at "
+                            + here.leftAt().toInstant() + ")";
+            throw ClambakeException.invalid(
+                    "project " + here.project() + " " + state + "; add --rename to rename it to " + name
+                            + " (messages to " + here.name() + " are then refused), or register without --name");
+        }
+        String sql = """
+                UPDATE instances i
+                   SET machine = ?, name = ?, last_seen = now(),
+                       pid = CASE WHEN i.left_at IS NULL THEN i.pid ELSE ? END,
+                       task = CASE WHEN i.left_at IS NULL THEN i.task END,
+                       started_at = CASE WHEN i.left_at IS NULL THEN i.started_at ELSE now() END,
+                       left_at = NULL, left_reason = NULL
+                 WHERE id = ?
+                RETURNING %s
+                """.formatted(COLUMNS);
+        Instance instance;
+        Savepoint beforeRename = connection.setSavepoint();
+        try {
+            instance = Sql.one(connection, sql, InstanceDao::map, place.machine(), name, pid, here.id())
+                    .orElseThrow();
+        } catch (SQLException e) {
+            connection.rollback(beforeRename);
+            throw nameTaken(e, name).orElseThrow(() -> e);
+        }
+        return new Registration(
+                instance,
+                here.live() ? Outcome.ALREADY_REGISTERED : Outcome.REVIVED,
+                name.equals(here.name()) ? null : here.name());
+    }
+
+    /**
+     * A new row for the place, or empty when a racing registration of the same place got there
+     * first. A generated name that another instance holds is simply drawn again.
+     */
+    private Optional<Instance> create(Place place, Long pid, String requestedName, NameGenerator names)
             throws SQLException {
         String sql = """
-                INSERT INTO instances AS i (name, host, dir, project, pid)
-                VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (host, dir, project) DO UPDATE
-                   SET pid = EXCLUDED.pid, task = NULL, started_at = now(), last_seen = now(),
-                       left_at = NULL, left_reason = NULL,
-                       name = CASE WHEN ? THEN EXCLUDED.name ELSE i.name END
-                RETURNING %s, (xmax <> 0) AS revived
+                INSERT INTO instances AS i (name, host, machine, dir, project, pid)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (host, machine, dir, project) DO NOTHING
+                RETURNING %s
                 """.formatted(COLUMNS);
         for (int attempt = 0; ; attempt++) {
             String name = requestedName != null ? requestedName : names.next(attempt);
-            // Inside a caller's transaction a failed insert would abort it; a savepoint keeps it usable.
-            Savepoint beforeAttempt = connection.getAutoCommit() ? null : connection.setSavepoint();
+            // A failed insert would abort the transaction; the savepoint keeps it usable.
+            Savepoint beforeAttempt = connection.setSavepoint();
             try {
                 return Sql.one(
-                                connection,
-                                sql,
-                                rs -> new Registration(map(rs), rs.getBoolean("revived")),
-                                name,
-                                host,
-                                dir,
-                                project,
-                                pid,
-                                requestedName != null)
-                        .orElseThrow();
+                        connection,
+                        sql,
+                        InstanceDao::map,
+                        name,
+                        place.host(),
+                        place.machine(),
+                        place.dir(),
+                        place.project(),
+                        pid);
             } catch (SQLException e) {
-                if (beforeAttempt != null) {
-                    connection.rollback(beforeAttempt);
-                }
-                boolean nameTaken = "23505".equals(e.getSQLState())
-                        && String.valueOf(e.getMessage()).contains("instances_name_key");
-                if (!nameTaken) {
+                connection.rollback(beforeAttempt);
+                Optional<ClambakeException> taken = nameTaken(e, name);
+                if (taken.isEmpty() || attempt >= NAME_ATTEMPTS) {
                     throw e;
                 }
                 if (requestedName != null) {
-                    throw ClambakeException.invalid("the name '" + requestedName + "' is taken by another instance");
-                }
-                if (attempt >= NAME_ATTEMPTS) {
-                    throw e;
+                    throw taken.get();
                 }
             }
         }
+    }
+
+    /**
+     * A unique violation on the name, said in a user's words: whose the name is, and where. Runs
+     * after the failed statement was rolled back to its savepoint, so the transaction is usable.
+     */
+    private Optional<ClambakeException> nameTaken(SQLException e, String name) throws SQLException {
+        if (!"23505".equals(e.getSQLState()) || !String.valueOf(e.getMessage()).contains("instances_name_key")) {
+            return Optional.empty();
+        }
+        String holder = findByName(name).map(InstanceDao::whereItLives).orElse("");
+        return Optional.of(ClambakeException.invalid("the name '" + name + "' is taken by another instance" + holder));
+    }
+
+    private static String whereItLives(Instance i) {
+        return " (project " + i.project() + ", host " + i.host()
+                + (i.machine().isEmpty() ? "" : ", machine " + i.machine()) + ", " + i.dir() + ")";
+    }
+
+    /**
+     * The registration of the place, locked until the transaction ends: this machine's, else one
+     * of no known machine (from before machines were recorded) for this machine to take over.
+     */
+    Optional<Instance> lockPlace(Place place) throws SQLException {
+        String sql = """
+                SELECT %s FROM instances i
+                 WHERE host = ? AND machine IN (?, '') AND dir = ? AND project = ?
+                 ORDER BY machine = ? DESC
+                 LIMIT 1
+                   FOR UPDATE
+                """.formatted(COLUMNS);
+        return Sql.one(
+                connection,
+                sql,
+                InstanceDao::map,
+                place.host(),
+                place.machine(),
+                place.dir(),
+                place.project(),
+                place.machine());
+    }
+
+    /**
+     * Starts a live instance afresh for a new agent session that no other open session shares:
+     * a new start time and pid, no task; its name and inbox stay, and it becomes this machine's.
+     */
+    Instance restart(long id, String machine, Long pid) throws SQLException {
+        String sql = """
+                UPDATE instances i
+                   SET machine = ?, pid = ?, task = NULL, started_at = now(), last_seen = now()
+                 WHERE id = ?
+                RETURNING %s
+                """.formatted(COLUMNS);
+        return Sql.one(connection, sql, InstanceDao::map, machine, pid, id).orElseThrow();
     }
 
     /** Looks a caller up by name and, if it is live, refreshes its last-seen time. */
@@ -90,33 +224,60 @@ public final class InstanceDao {
     }
 
     /**
-     * The registration on this host for the nearest of {@code dirs} (a directory and its
-     * ancestors, nearest first); a live one wins over a departed one in the same directory.
+     * Who the caller is by its directory: {@code instance}, unless {@code others} is not empty:
+     * then several live instances share the nearest registered directory and none was chosen.
      */
-    public Optional<Instance> touchByDirectory(String host, List<String> dirs) throws SQLException {
-        String sql = """
-                WITH me AS (
-                    SELECT id FROM instances
-                     WHERE host = ? AND dir = ANY (?)
-                     ORDER BY length(dir) DESC, (left_at IS NULL) DESC, last_seen DESC
-                     LIMIT 1)
-                UPDATE instances i
-                   SET last_seen = CASE WHEN i.left_at IS NULL THEN now() ELSE i.last_seen END
-                  FROM me
-                 WHERE i.id = me.id
-                RETURNING %s
-                """.formatted(COLUMNS);
-        return Sql.one(connection, sql, InstanceDao::map, host, dirs.toArray(String[]::new));
+    public record Resolved(Instance instance, List<Instance> others) {
+        public boolean ambiguous() {
+            return !others.isEmpty();
+        }
     }
 
-    /** The live registration of exactly host+dir+project, locked until the transaction ends. */
-    Optional<Instance> lockLive(String host, String dir, String project) throws SQLException {
+    private record Touched(Instance instance, long liveHere) {}
+
+    /**
+     * The registration on this host and machine for the nearest of {@code dirs} (a directory and
+     * its ancestors, nearest first), touched when live. In that directory a live instance wins
+     * over departed ones; two live ones (two projects) are ambiguous: none is touched, and the
+     * answer lists them all. Rows of no known machine count as this machine's (see {@link Place}).
+     */
+    public Optional<Resolved> touchByDirectory(String host, String machine, List<String> dirs) throws SQLException {
         String sql = """
-                SELECT %s FROM instances i
-                 WHERE host = ? AND dir = ? AND project = ? AND left_at IS NULL
-                   FOR UPDATE
+                WITH nearest AS (
+                    SELECT id, left_at, last_seen, count(*) FILTER (WHERE left_at IS NULL) OVER () AS live_here
+                      FROM (SELECT id, left_at, last_seen, rank() OVER (ORDER BY length(dir) DESC) AS depth
+                              FROM instances
+                             WHERE host = ? AND machine IN (?, '') AND dir = ANY (?)) candidates
+                     WHERE depth = 1),
+                me AS (
+                    SELECT id, live_here FROM nearest
+                     ORDER BY (left_at IS NULL) DESC, last_seen DESC
+                     LIMIT 1)
+                UPDATE instances i
+                   SET last_seen = CASE WHEN i.left_at IS NULL AND me.live_here = 1 THEN now() ELSE i.last_seen END
+                  FROM me
+                 WHERE i.id = me.id
+                RETURNING %s, me.live_here
                 """.formatted(COLUMNS);
-        return Sql.one(connection, sql, InstanceDao::map, host, dir, project);
+        String[] candidates = dirs.toArray(String[]::new);
+        Optional<Touched> found = Sql.one(
+                connection, sql, rs -> new Touched(map(rs), rs.getLong("live_here")), host, machine, candidates);
+        if (found.isEmpty() || found.get().liveHere() <= 1) {
+            return found.map(t -> new Resolved(t.instance(), List.of()));
+        }
+        String sameDirectory = """
+                SELECT %s FROM instances i
+                 WHERE host = ? AND machine IN (?, '') AND dir = ? AND left_at IS NULL
+                 ORDER BY name
+                """.formatted(COLUMNS);
+        List<Instance> live = Sql.list(
+                connection,
+                sameDirectory,
+                InstanceDao::map,
+                host,
+                machine,
+                found.get().instance().dir());
+        return Optional.of(new Resolved(live.get(0), live.subList(1, live.size())));
     }
 
     public Optional<Instance> findByName(String name) throws SQLException {
@@ -178,6 +339,7 @@ public final class InstanceDao {
                 rs.getLong("id"),
                 rs.getString("name"),
                 rs.getString("host"),
+                rs.getString("machine"),
                 rs.getString("dir"),
                 rs.getString("project"),
                 Sql.nullableLong(rs, "pid"),

@@ -63,9 +63,14 @@ final class Sql {
         }
     }
 
-    /** Runs {@code work} as one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} as one transaction: committed when it returns, rolled back when it throws.
+     * Inside a transaction already, {@code work} becomes part of it: the outer one commits.
+     */
     static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
+        if (!c.getAutoCommit()) {
+            return work.run();
+        }
         c.setAutoCommit(false);
         try {
             T result = work.run();
@@ -79,7 +84,7 @@ final class Sql {
             }
             throw e;
         } finally {
-            c.setAutoCommit(autoCommit);
+            c.setAutoCommit(true);
         }
     }
 

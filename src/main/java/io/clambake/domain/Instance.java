@@ -7,6 +7,7 @@ public record Instance(
         long id,
         String name,
         String host,
+        String machine,
         String dir,
         String project,
         Long pid,

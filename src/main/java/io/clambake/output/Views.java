@@ -16,6 +16,7 @@ public final class Views {
         m.put("name", i.name());
         m.put("project", i.project());
         m.put("host", i.host());
+        m.put("machine", i.machine());
         m.put("dir", i.dir());
         m.put("pid", i.pid());
         m.put("task", i.task());

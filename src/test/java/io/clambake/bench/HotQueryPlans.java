@@ -107,7 +107,7 @@ public final class HotQueryPlans {
         instances.heartbeat(reader.id(), "benchmarking");
         plans.put("heartbeat", take(explaining));
 
-        instances.touchByDirectory(reader.host(), List.of(reader.dir(), "/work", "/"));
+        instances.touchByDirectory(reader.host(), reader.machine(), List.of(reader.dir(), "/work", "/"));
         plans.put("identity by directory", take(explaining));
 
         instances.touchByName(reader.name());

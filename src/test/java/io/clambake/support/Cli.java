@@ -48,6 +48,8 @@ public final class Cli {
         Map<String, String> env = new HashMap<>();
         env.put("CLAMBAKE_DB_URL", db.url());
         env.put("CLAMBAKE_HOST", host);
+        // Every shell is one machine unless a test says otherwise; none reads or writes a stored id.
+        env.put("CLAMBAKE_MACHINE_ID", "test-machine");
         env.put("XDG_CONFIG_HOME", "/nonexistent-clambake-test-config");
         env.put("CLAMBAKE_HOME", UNUSABLE_HOME);
         return new Cli(env, Path.of(dir));
