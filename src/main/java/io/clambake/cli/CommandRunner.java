@@ -31,6 +31,13 @@ public final class CommandRunner implements Runner {
         return commandLine.execute(args);
     }
 
+    /** The names of all verbs, in the order of the root command's help. */
+    public static List<String> verbNames() {
+        return List.copyOf(Clambake.commandLine(Environment.ofProcess(), null)
+                .getSubcommands()
+                .keySet());
+    }
+
     /** The models of these verbs, for a caller that describes them (the MCP server's tool schemas). */
     public static Map<String, CommandSpec> verbs(Environment env, List<String> names) {
         Map<String, CommandLine> all = Clambake.commandLine(env, null).getSubcommands();

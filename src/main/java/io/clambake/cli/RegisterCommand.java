@@ -34,7 +34,7 @@ final class RegisterCommand extends Verb {
         String project = Rules.project(registration.project);
         String name = registration.name();
         String directory = session.directory(registration.dir).toString();
-        Long pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(null);
+        Long pid = session.env().callerPid();
         InstanceDao.Registration result = new InstanceDao(session.db())
                 .register(session.env().host(), directory, project, pid, name, new NameGenerator(new SecureRandom()));
         Instance me = result.instance();
