@@ -24,12 +24,13 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "resident",
         description = {
-            "Start, stop or show the resident process: a warm JVM of yours that runs the",
-            "commands bin/clambake sends it, in a few milliseconds instead of a JVM each.",
-            "bin/clambake starts it in the background when it is not running (the command",
-            "itself runs in a JVM of its own meanwhile); it exits after --idle without",
-            "commands, and is replaced when the jar or the JDK changes. Only you can use it.",
-            "CLAMBAKE_RESIDENT=off turns it off. serve: run it in the foreground."
+            "Start, stop or show the resident process, a warm JVM that runs your commands.",
+            "bin/clambake sends it each command, which then takes a few milliseconds",
+            "instead of a JVM's start. bin/clambake starts it in the background when it is",
+            "not running (the command itself runs in a JVM of its own meanwhile). It exits",
+            "after --idle without commands, and is replaced when the jar or the JDK changes.",
+            "Only you can use it. CLAMBAKE_RESIDENT=off turns it off.",
+            "serve: run it in the foreground (what bin/clambake starts)."
         })
 final class ResidentCommand extends Verb {
     enum Action {

@@ -119,6 +119,10 @@ final class Exchange {
             // the command stopped reading (it ended), or the connection broke: drained below
         }
         try {
+            // the decoder stops at base64's padding, before the '.': read up to it
+            while (text.read() >= 0) {
+                // nothing else comes before the '.'
+            }
             stdinComplete = text.dotSeen;
             stdinPump.close();
             while (in.read() >= 0) {

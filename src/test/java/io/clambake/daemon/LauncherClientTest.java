@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clambake.config.Environment;
 import io.clambake.domain.ExitCode;
 import io.clambake.run.Runner;
+import io.clambake.support.LauncherProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,12 +117,14 @@ class LauncherClientTest {
         serve(env);
         String[] args = {"send", "--to", "@all", "--subject", "", "--body", "two\nlines \u00e9 \"q\" $HOME *"};
 
-        FakeJdk.Result resident = FakeJdk.run(with(env, "CLAMBAKE_RESIDENT", "require"), linked, new byte[0], args);
+        LauncherProcess.Result resident =
+                LauncherProcess.run(with(env, "CLAMBAKE_RESIDENT", "require"), linked, new byte[0], args);
         assertEquals(ExitCode.OK, resident.code(), resident::toString);
-        FakeJdk.run(with(env, "CLAMBAKE_RESIDENT", "off"), linked, new byte[0], "status");
+        LauncherProcess.run(with(env, "CLAMBAKE_RESIDENT", "off"), linked, new byte[0], "status");
         jdk.pretendArchived();
         jdk.forgetRuns();
-        FakeJdk.Result own = FakeJdk.run(with(env, "CLAMBAKE_RESIDENT", "off"), linked, new byte[0], args);
+        LauncherProcess.Result own =
+                LauncherProcess.run(with(env, "CLAMBAKE_RESIDENT", "off"), linked, new byte[0], args);
         assertEquals("own jvm\n", own.out(), own::toString);
 
         Recording.Call seen = runner.only();
@@ -177,7 +180,8 @@ class LauncherClientTest {
             out.print(big);
             return ExitCode.NOT_FOUND;
         };
-        FakeJdk.Result result = FakeJdk.run(env("CLAMBAKE_RESIDENT", "require"), work, new byte[0], "read", "7");
+        LauncherProcess.Result result =
+                LauncherProcess.run(env("CLAMBAKE_RESIDENT", "require"), work, new byte[0], "read", "7");
         assertEquals(ExitCode.NOT_FOUND, result.code());
         assertEquals("first \u00e9 line\nno newline at the end" + big, result.out());
         assertEquals("clambake read: a complaint\n", result.err());
@@ -200,18 +204,23 @@ class LauncherClientTest {
             return 0;
         };
         // stdin left open, as on a terminal nobody types into: a command that does not read it returns
-        FakeJdk.Launch waiting = FakeJdk.start(env("CLAMBAKE_RESIDENT", "require"), work, "inbox");
-        FakeJdk.Result notRead = waiting.finish(20);
+        LauncherProcess.Launch waiting = LauncherProcess.start(env("CLAMBAKE_RESIDENT", "require"), work, "inbox");
+        LauncherProcess.Result notRead = waiting.finish(20);
         assertEquals("did not read", notRead.out(), notRead::toString);
         waiting.stdin().close();
 
-        byte[] binary = new byte[300_000];
-        for (int i = 0; i < binary.length; i++) {
-            binary[i] = (byte) (i * 31 + i / 256);
+        // every byte value; lengths with and without base64's padding
+        for (int length : new int[] {1, 2, 3, 300_000, 300_001, 300_002}) {
+            byte[] binary = new byte[length];
+            for (int i = 0; i < binary.length; i++) {
+                binary[i] = (byte) (i * 31 + i / 256);
+            }
+            LauncherProcess.Result read =
+                    LauncherProcess.run(env("CLAMBAKE_RESIDENT", "require"), work, binary, "hook");
+            assertEquals(binary.length + " bytes, " + Arrays.hashCode(binary), read.out(), read::toString);
         }
-        FakeJdk.Result read = FakeJdk.run(env("CLAMBAKE_RESIDENT", "require"), work, binary, "hook");
-        assertEquals(binary.length + " bytes, " + Arrays.hashCode(binary), read.out(), read::toString);
-        FakeJdk.Result empty = FakeJdk.run(env("CLAMBAKE_RESIDENT", "require"), work, new byte[0], "hook");
+        LauncherProcess.Result empty =
+                LauncherProcess.run(env("CLAMBAKE_RESIDENT", "require"), work, new byte[0], "hook");
         assertEquals("0 bytes, 1", empty.out(), empty::toString);
     }
 
@@ -234,16 +243,17 @@ class LauncherClientTest {
             out.print("waited " + args[1]);
             return 0;
         };
-        List<FakeJdk.Launch> waiting = new ArrayList<>();
+        List<LauncherProcess.Launch> waiting = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
-            waiting.add(FakeJdk.start(env("CLAMBAKE_RESIDENT", "require"), work, "wait", String.valueOf(i)));
+            waiting.add(LauncherProcess.start(env("CLAMBAKE_RESIDENT", "require"), work, "wait", String.valueOf(i)));
         }
         assertTrue(allIn.await(60, TimeUnit.SECONDS), "not all 32 commands were running at once");
-        FakeJdk.Result other = FakeJdk.run(env("CLAMBAKE_RESIDENT", "require"), work, new byte[0], "inbox");
+        LauncherProcess.Result other =
+                LauncherProcess.run(env("CLAMBAKE_RESIDENT", "require"), work, new byte[0], "inbox");
         assertEquals("answered", other.out(), other::toString);
         release.countDown();
         for (int i = 0; i < 32; i++) {
-            FakeJdk.Result result = waiting.get(i).finish(60);
+            LauncherProcess.Result result = waiting.get(i).finish(60);
             assertEquals("waited " + i, result.out(), result::toString);
         }
     }
@@ -262,7 +272,7 @@ class LauncherClientTest {
             }
             return 0;
         };
-        FakeJdk.Launch launch = FakeJdk.start(env("CLAMBAKE_RESIDENT", "require"), work, "wait");
+        LauncherProcess.Launch launch = LauncherProcess.start(env("CLAMBAKE_RESIDENT", "require"), work, "wait");
         assertTrue(started.await(30, TimeUnit.SECONDS));
         launch.process.destroy(); // as Claude Code ends a hook
         assertTrue(interrupted.await(30, TimeUnit.SECONDS), "the command went on without its caller");
@@ -272,10 +282,11 @@ class LauncherClientTest {
     void verbsWithAJvmOfTheirOwnAndTheSwitchOffNeverReachTheResidentProcess() throws Exception {
         serve(env());
         for (String verb : ResidentServer.OWN_JVM) {
-            FakeJdk.Result result = FakeJdk.run(env("CLAMBAKE_RESIDENT", "require"), work, new byte[0], verb, "status");
+            LauncherProcess.Result result =
+                    LauncherProcess.run(env("CLAMBAKE_RESIDENT", "require"), work, new byte[0], verb, "status");
             assertEquals("own jvm\n", result.out(), result::toString);
         }
-        FakeJdk.Result off = FakeJdk.run(env("CLAMBAKE_RESIDENT", "off"), work, new byte[0], "inbox");
+        LauncherProcess.Result off = LauncherProcess.run(env("CLAMBAKE_RESIDENT", "off"), work, new byte[0], "inbox");
         assertEquals("own jvm\n", off.out(), off::toString);
         assertEquals(List.of(), runner.calls);
         assertTrue(jdk.runs().stream().noneMatch(FakeJdk.Run::spawnedResident));
@@ -290,7 +301,7 @@ class LauncherClientTest {
     @Test
     void aCommandTheResidentProcessRefusesRunsInItsOwnJvm() throws Exception {
         serve(env("LANG", "en_US.UTF-8"));
-        FakeJdk.Result result = FakeJdk.run(env(), work, new byte[0], "inbox");
+        LauncherProcess.Result result = LauncherProcess.run(env(), work, new byte[0], "inbox");
         assertEquals("own jvm\n", result.out(), result::toString);
         assertEquals(List.of(), runner.calls);
         assertTrue(
@@ -299,7 +310,7 @@ class LauncherClientTest {
 
     @Test
     void noResidentProcessMeansAJvmOfItsOwnThenOneIsStarted() throws Exception {
-        FakeJdk.Result first = FakeJdk.run(env(), work, new byte[0], "inbox");
+        LauncherProcess.Result first = LauncherProcess.run(env(), work, new byte[0], "inbox");
         assertEquals("own jvm\n", first.out(), first::toString);
         List<FakeJdk.Run> runs = awaitRuns(2);
         assertEquals(
@@ -313,7 +324,7 @@ class LauncherClientTest {
         Path dir = jdk.stateDir().dir();
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
         // a second command while that one is (said to be) starting starts no other
-        FakeJdk.Result second = FakeJdk.run(env(), work, new byte[0], "inbox");
+        LauncherProcess.Result second = LauncherProcess.run(env(), work, new byte[0], "inbox");
         assertEquals("own jvm\n", second.out());
         Thread.sleep(500);
         assertEquals(1, jdk.runs().stream().filter(FakeJdk.Run::spawnedResident).count());
@@ -325,7 +336,7 @@ class LauncherClientTest {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         jdk.stateDir().write(jdk.identity().key(), new StateDir.State(gone.pid(), 1, "a".repeat(64), "b".repeat(64)));
-        FakeJdk.Result result = FakeJdk.run(env(), work, new byte[0], "inbox");
+        LauncherProcess.Result result = LauncherProcess.run(env(), work, new byte[0], "inbox");
         assertEquals("own jvm\n", result.out(), result::toString);
         assertEquals(
                 1, awaitRuns(2).stream().filter(FakeJdk.Run::spawnedResident).count());
@@ -346,7 +357,8 @@ class LauncherClientTest {
                                         squatter.getLocalPort(),
                                         "a".repeat(64),
                                         "b".repeat(64)));
-                FakeJdk.Launch launch = FakeJdk.start(env(), work, "send", "--to", "x", "--subject", "secret plans");
+                LauncherProcess.Launch launch =
+                        LauncherProcess.start(env(), work, "send", "--to", "x", "--subject", "secret plans");
                 try (Socket s = squatter.accept()) {
                     s.setSoTimeout(20_000);
                     InputStream in = s.getInputStream();
@@ -355,7 +367,7 @@ class LauncherClientTest {
                     if (greeting != null) {
                         s.getOutputStream().write((greeting + "\n").getBytes(StandardCharsets.US_ASCII));
                     }
-                    FakeJdk.Result result = launch.finish(30);
+                    LauncherProcess.Result result = launch.finish(30);
                     assertEquals("own jvm\n", result.out(), result::toString);
                     assertEquals(-1, in.read(), "the launcher sent more than its first line");
                 }
