@@ -112,7 +112,9 @@ public final class Residents {
             Optional<ProcessHandle> process = ProcessHandle.of(state.get().pid());
             boolean asked = ResidentClient.ask(state.get(), new Identity("", "", ""), "stop")
                     .isPresent();
-            if (asked) {
+            // one that does not answer (hung) is ended when it is recognisably a resident process
+            boolean ours = asked || process.map(Residents::isResident).orElse(false);
+            if (ours) {
                 stopped++;
                 if (process.isPresent() && !awaitExit(process.get())) {
                     process.get().destroy();
@@ -149,6 +151,11 @@ public final class Residents {
         } catch (OverlappingFileLockException e) {
             // held by this very process (a test serving in-process)
         }
+    }
+
+    private static boolean isResident(ProcessHandle process) {
+        List<String> args = List.of(process.info().arguments().orElse(new String[0]));
+        return process.isAlive() && args.contains("resident") && args.contains("serve");
     }
 
     private static boolean awaitExit(ProcessHandle process) throws InterruptedException {
