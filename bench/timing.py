@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Times Clambake commands against psql running the same statements, in alternation.
+"""Times commands in alternation: Clambake through the launcher (with and without the resident
+process), java -jar, and psql running the same statements.
 
-Usage: timing.py ROUNDS OUT.json NAME=CMD... (each CMD a shell-free argv joined by \x1f)
-Prints nothing; writes {name: {"median_ms":..., "p90_ms":..., "max_rss_kib":...}} to OUT.json.
+Usage: timing.py ROUNDS OUT.json NAME=CMD... (each CMD a shell-free argv joined by \\x1f).
+An argv may start with ENV:NAME=VALUE words (set for that command only, without an `env`
+process that would be timed too) and a <FILE word (its standard input; else /dev/null).
+Prints nothing; writes {name: {"median_ms", "p90_ms", "max_rss_kib", "runs"}} to OUT.json.
 """
 import json
 import os
@@ -12,11 +15,29 @@ import sys
 import time
 
 
-def run_once(argv):
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = (time.perf_counter() - start) * 1000
+def parse(joined):
+    argv = joined.split("\x1f")
+    env, stdin = {}, os.devnull
+    while argv and (argv[0].startswith("ENV:") or argv[0].startswith("<")):
+        word = argv.pop(0)
+        if word.startswith("<"):
+            stdin = word[1:]
+        else:
+            name, value = word[4:].split("=", 1)
+            env[name] = value
+    return argv, env, stdin
+
+
+def run_once(command):
+    argv, env, stdin = command
+    full_env = dict(os.environ)
+    full_env.update(env)
+    with open(stdin, "rb") as stdin_file:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=stdin_file, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                env=full_env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = (time.perf_counter() - start) * 1000
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
@@ -31,15 +52,15 @@ def main():
     commands = []
     for spec in sys.argv[3:]:
         name, joined = spec.split("=", 1)
-        commands.append((name, joined.split("\x1f")))
-    for name, argv in commands:  # warm-up: caches, archives, the server's buffers
+        commands.append((name, parse(joined)))
+    for name, command in commands:  # warm-up: caches, archives, the server's buffers
         for _ in range(3):
-            run_once(argv)
+            run_once(command)
     samples = {name: [] for name, _ in commands}
     rss = {name: 0 for name, _ in commands}
     for _ in range(rounds):
-        for name, argv in commands:  # alternate, so drift on a noisy machine hits all alike
-            elapsed, maxrss = run_once(argv)
+        for name, command in commands:  # alternate, so drift on a noisy machine hits all alike
+            elapsed, maxrss = run_once(command)
             samples[name].append(elapsed)
             rss[name] = max(rss[name], maxrss)
     result = {}

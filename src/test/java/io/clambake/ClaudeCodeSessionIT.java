@@ -147,6 +147,8 @@ class ClaudeCodeSessionIT extends DatabaseTest {
         env.put("CLAMBAKE_HOST", "it-host");
         env.put("XDG_CONFIG_HOME", "/nonexistent-clambake-test-config");
         env.put("CLAUDE_ENV_FILE", envFile.toString());
+        // the one-command path, and no resident process of the developer's started by a test
+        env.put("CLAMBAKE_RESIDENT", "off");
         return env;
     }
 }

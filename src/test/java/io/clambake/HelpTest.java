@@ -39,6 +39,7 @@ class HelpTest {
         assertTrue(result.out().startsWith("Usage: clambake " + verb), result.out());
         assertTrue(result.out().contains("--help"), result.out());
         assertEquals("", result.err());
+        assertTrue(result.out().lines().allMatch(line -> line.length() <= 80), result.out());
     }
 
     @Test

@@ -52,7 +52,9 @@ class LauncherIT extends DatabaseTest {
                 "CLAMBAKE_HOST",
                 "launcher-host",
                 "CLAMBAKE_SCHEMA",
-                schema);
+                schema,
+                "CLAMBAKE_RESIDENT",
+                "off");
 
         Run migrating = launch(env, work, "status", "--json");
         assertEquals(ExitCode.OK, migrating.code, migrating::toString);

@@ -35,7 +35,8 @@ class PackageDependencyTest {
             "embedded", Set.of("config", "domain"),
             "claude", Set.of("db", "output", "config", "domain"),
             "mcp", Set.of("claude", "run", "db", "output", "config", "domain"),
-            "cli", Set.of("mcp", "claude", "embedded", "run", "db", "output", "config", "domain"));
+            "daemon", Set.of("run", "db", "output", "config", "domain"),
+            "cli", Set.of("mcp", "daemon", "claude", "embedded", "run", "db", "output", "config", "domain"));
 
     /** What the domain must stay free of: it is records and rules only. */
     private static final Pattern DOMAIN_FORBIDDEN =

@@ -50,7 +50,8 @@ public final class Clambake implements Callable<Integer> {
             ServerCommand.class,
             InitCommand.class,
             HookCommand.class,
-            McpCommand.class);
+            McpCommand.class,
+            ResidentCommand.class);
 
     private final Environment environment;
     private final ConnectionSource pool;

@@ -191,7 +191,7 @@ final class HookCommand extends Verb {
         if (file == null) {
             return false;
         }
-        Path path = Path.of(file);
+        Path path = environment().path(file);
         String line = "export CLAMBAKE_INSTANCE=" + me.name();
         try {
             String existing = Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : "";
@@ -215,7 +215,7 @@ final class HookCommand extends Verb {
     private String commandUnlessOnPath() {
         String path = environment().get("PATH");
         for (String dir : path == null ? new String[0] : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "clambake"))) {
+            if (!dir.isEmpty() && Files.isExecutable(environment().path(dir).resolve("clambake"))) {
                 return null;
             }
         }

@@ -153,14 +153,16 @@ final class InitCommand extends Verb {
     /** Claude Code's user directory: $CLAUDE_CONFIG_DIR, else ~/.claude. */
     private Path claudeConfigDir() {
         String configured = environment().get("CLAUDE_CONFIG_DIR");
-        return configured != null ? Path.of(configured) : environment().home().resolve(".claude");
+        return configured != null
+                ? environment().path(configured)
+                : environment().home().resolve(".claude");
     }
 
     /** User-scoped MCP servers live in ~/.claude.json (inside $CLAUDE_CONFIG_DIR when that is set). */
     private Path userMcpConfig() {
         String configured = environment().get("CLAUDE_CONFIG_DIR");
         return configured != null
-                ? Path.of(configured, ".claude.json")
+                ? environment().path(configured).resolve(".claude.json")
                 : environment().home().resolve(".claude.json");
     }
 

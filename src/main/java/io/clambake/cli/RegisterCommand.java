@@ -47,7 +47,7 @@ final class RegisterCommand extends Verb {
             throw ClambakeException.invalid("--rename needs --name N, the new name");
         }
         InstanceDao.Place place = session.place(session.registrableOption(registration.dir), project);
-        Long pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(null);
+        Long pid = session.env().callerPid();
         InstanceDao.Registration result =
                 new InstanceDao(session.db()).register(place, pid, name, rename, new NameGenerator(new SecureRandom()));
         Instance me = result.instance();

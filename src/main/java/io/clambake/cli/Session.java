@@ -53,9 +53,26 @@ final class Session implements AutoCloseable {
 
     Connection db() {
         if (connection == null) {
-            connection = pool != null ? pool.connect() : Database.open(settings());
+            connection = pool != null ? pool.connect(this::settings) : Database.open(settings());
         }
         return connection;
+    }
+
+    /**
+     * Gives the connection back before a long wait (in a long-lived process, to its pool, where
+     * other commands need it); the next {@link #db()} takes one again. A verb that waits for
+     * minutes calls this first, and listens on a connection of its own.
+     */
+    void release() throws SQLException {
+        if (connection != null) {
+            Connection released = connection;
+            connection = null;
+            if (pool != null) {
+                pool.release(released);
+            } else {
+                released.close();
+            }
+        }
     }
 
     DatabaseSettings settings() {
@@ -88,7 +105,7 @@ final class Session implements AutoCloseable {
     AgentSessionDao.Request agentSession(
             String sessionId, Path directory, String project, String name, ClaudeCodeProcess claude) {
         String projectName = Rules.project(project != null ? project : ProjectNames.guess(directory));
-        Long pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(null);
+        Long pid = env.callerPid();
         return new AgentSessionDao.Request(
                 sessionId, place(directory, projectName), pid, name, claude.sessionId(), claude.pid());
     }
@@ -197,8 +214,6 @@ final class Session implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        if (connection != null) {
-            connection.close();
-        }
+        release();
     }
 }

@@ -32,7 +32,22 @@ public record DatabaseSettings(
         // The schema needs PostgreSQL 12+ anyway; saying so lets the driver put its session
         // settings into the start-up packet instead of a round trip of their own.
         props.setProperty("assumeMinServerVersion", "12");
+        // Clambake's statements are short: a parallel plan's workers cost more to start than
+        // the statement takes (the planner picks one for an inbox it has no statistics for).
+        // An options= in the URL replaces this one.
+        if (!hasParameter("options")) {
+            props.setProperty("options", "-c max_parallel_workers_per_gather=0");
+        }
         return props;
+    }
+
+    private boolean hasParameter(String name) {
+        for (String pair : extraParameters.split("&")) {
+            if (pair.equals(name) || pair.startsWith(name + "=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** These settings with driver parameters ({@code k=v&...}) that override the URL's own. */

@@ -34,7 +34,7 @@ public final class SettingsResolver {
 
     public Path configFile() {
         String explicit = env.get("CLAMBAKE_CONFIG");
-        return explicit != null ? Path.of(explicit) : env.configDir().resolve("config.properties");
+        return explicit != null ? env.path(explicit) : env.configDir().resolve("config.properties");
     }
 
     /** Where the database URL comes from, or empty when none is configured and the embedded server is used. */

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.clambake.config.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.function.Supplier;
 
 /**
  * A small HikariCP pool for a long-lived process (the MCP server), so that a call costs a query,
@@ -33,7 +34,12 @@ public final class Pool implements ConnectionSource, AutoCloseable {
         return new Pool(settings, new HikariDataSource(config));
     }
 
+    /** The pool serves the one database it was opened for. */
     @Override
+    public Connection connect(Supplier<DatabaseSettings> ignored) {
+        return connect();
+    }
+
     public Connection connect() {
         Connection connection;
         try {

@@ -28,6 +28,8 @@ public final class Rules {
     public static final DurationRange STALE_AFTER = new DurationRange(Duration.ofMinutes(10), Duration.ofDays(365));
     /** How often a hook looks for new messages after tool calls; 0s looks after every call. */
     public static final DurationRange TOOL_INTERVAL = new DurationRange(Duration.ZERO, Duration.ofHours(1));
+    /** How long the resident process waits for a command before it exits. */
+    public static final DurationRange RESIDENT_IDLE = new DurationRange(Duration.ofSeconds(10), Duration.ofDays(7));
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}");
     private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");

@@ -28,10 +28,10 @@ public record ServerHome(Path dir) {
             return new ServerHome(Path.of("/var/lib/clambake"));
         }
         if (env.get("XDG_DATA_HOME") != null) {
-            return new ServerHome(Path.of(env.get("XDG_DATA_HOME"), "clambake"));
+            return new ServerHome(env.path(env.get("XDG_DATA_HOME")).resolve("clambake"));
         }
         if (env.get("LOCALAPPDATA") != null) {
-            return new ServerHome(Path.of(env.get("LOCALAPPDATA"), "clambake"));
+            return new ServerHome(env.path(env.get("LOCALAPPDATA")).resolve("clambake"));
         }
         return new ServerHome(env.home().resolve(".local").resolve("share").resolve("clambake"));
     }

@@ -75,7 +75,7 @@ public final class ToolServer {
             PrintWriter err,
             Map<String, CommandSpec> verbs,
             Function<ConnectionSource, Runner> runners) {
-        this.env = new Environment(env.variables(), env.cwd(), env.home(), InputStream.nullInputStream());
+        this.env = env.withStdin(InputStream.nullInputStream());
         this.settings = settings;
         this.request = request;
         this.err = err;

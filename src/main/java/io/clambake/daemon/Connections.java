@@ -1,0 +1,131 @@
+package io.clambake.daemon;
+
+import io.clambake.config.DatabaseSettings;
+import io.clambake.db.ConnectionSource;
+import io.clambake.db.Database;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The resident process's connections, kept open between commands, one small stack per database
+ * (each command names its own, through its variables and options). A new connection is opened as
+ * a command of its own would open it ({@link Database#open}: the same errors, timeouts and schema
+ * check), so a command answers the same either way; there is no cap and no queue, so a command
+ * that waits never makes another one wait for a connection.
+ */
+final class Connections implements ConnectionSource, AutoCloseable {
+    private static final int IDLE_PER_DATABASE = 4;
+    /** A connection idle longer than this is checked with a round trip before it is lent. */
+    private static final long CHECK_AFTER_NANOS = 1_000_000_000L;
+
+    private final Map<DatabaseSettings, Deque<Idle>> idle = new HashMap<>();
+    private final Map<Connection, DatabaseSettings> lent = new IdentityHashMap<>();
+    private boolean closed;
+
+    private record Idle(Connection connection, long since) {}
+
+    @Override
+    public Connection connect(Supplier<DatabaseSettings> settingsOfCommand) {
+        DatabaseSettings settings = settingsOfCommand.get();
+        Idle candidate;
+        while ((candidate = takeIdle(settings)) != null) {
+            Connection connection = candidate.connection();
+            if (System.nanoTime() - candidate.since() < CHECK_AFTER_NANOS || stillUsable(connection)) {
+                return lend(connection, settings);
+            }
+            closeQuietly(connection);
+        }
+        return lend(Database.open(settings), settings);
+    }
+
+    @Override
+    public void release(Connection connection) {
+        DatabaseSettings settings;
+        synchronized (this) {
+            settings = lent.remove(connection);
+        }
+        try {
+            // A command that failed mid-transaction, or changed the connection, does not pass it on.
+            if (settings == null || connection.isClosed() || !connection.getAutoCommit()) {
+                closeQuietly(connection);
+                return;
+            }
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            return;
+        }
+        synchronized (this) {
+            Deque<Idle> stack = idle.computeIfAbsent(settings, s -> new ArrayDeque<>());
+            if (!closed && stack.size() < IDLE_PER_DATABASE) {
+                stack.push(new Idle(connection, System.nanoTime()));
+                return;
+            }
+        }
+        closeQuietly(connection);
+    }
+
+    /** Closes connections nobody used for {@code nanos}: a database that went away, a test's dropped one. */
+    void closeIdle(long nanos) {
+        long now = System.nanoTime();
+        synchronized (this) {
+            for (Iterator<Deque<Idle>> stacks = idle.values().iterator(); stacks.hasNext(); ) {
+                Deque<Idle> stack = stacks.next();
+                stack.removeIf(i -> {
+                    if (now - i.since() > nanos) {
+                        closeQuietly(i.connection());
+                        return true;
+                    }
+                    return false;
+                });
+                if (stack.isEmpty()) {
+                    stacks.remove();
+                }
+            }
+        }
+    }
+
+    synchronized int idleCount() {
+        return idle.values().stream().mapToInt(Deque::size).sum();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        closeIdle(-1);
+    }
+
+    private synchronized Idle takeIdle(DatabaseSettings settings) {
+        Deque<Idle> stack = idle.get(settings);
+        return stack == null ? null : stack.poll();
+    }
+
+    private synchronized Connection lend(Connection connection, DatabaseSettings settings) {
+        lent.put(connection, settings);
+        return connection;
+    }
+
+    private static boolean stillUsable(Connection connection) {
+        try {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // a broken connection has nothing more to say
+        }
+    }
+}
