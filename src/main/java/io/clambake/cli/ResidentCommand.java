@@ -25,10 +25,10 @@ import picocli.CommandLine.Parameters;
         name = "resident",
         description = {
             "Start, stop or show the resident process, a warm JVM that runs your commands.",
-            "bin/clambake sends it each command, which then takes a few milliseconds",
-            "instead of a JVM's start. bin/clambake starts it in the background when it is",
-            "not running (the command itself runs in a JVM of its own meanwhile). It exits",
-            "after --idle without commands, and is replaced when the jar or the JDK changes.",
+            "bin/clambake sends it each command, which then takes a few milliseconds instead of a JVM's"
+                    + " start. bin/clambake starts it in the background when it is not running (the command"
+                    + " itself runs in a JVM of its own meanwhile). It exits after --idle without commands,"
+                    + " and is replaced when the jar or the JDK changes.",
             "Only you can use it. CLAMBAKE_RESIDENT=off turns it off.",
             "serve: run it in the foreground (what bin/clambake starts)."
         })
