@@ -13,7 +13,8 @@ SELECT format('bench-%s', lpad(i::text, 5, '0')),
        now() - interval '31 days', now() - interval '1 hour', now() - (i % 90) * interval '1 minute'
   FROM generate_series(1, ${instances}) AS i;
 
-CREATE TEMP TABLE bench_ids AS SELECT array_agg(id ORDER BY id) AS a, count(*)::int AS n FROM instances;
+CREATE TEMP TABLE bench_ids AS
+    SELECT array_agg(id ORDER BY id) AS a, count(*)::int AS n FROM instances WHERE kind = 'agent';
 
 -- 97.5% direct, 2% to a project, 0.5% to everyone; created over the last 30 days, each living 7 days,
 -- so most have expired (what cleanup finds) and the newest ~23% are live.

@@ -259,7 +259,8 @@ class McpServerIT extends DatabaseTest {
     private int liveInstances() throws Exception {
         try (Connection c = db.connect("clambake");
                 Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT count(*) FROM instances WHERE left_at IS NULL")) {
+                ResultSet rs =
+                        st.executeQuery("SELECT count(*) FROM instances WHERE left_at IS NULL AND kind = 'agent'")) {
             rs.next();
             return rs.getInt(1);
         }

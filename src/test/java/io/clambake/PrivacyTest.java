@@ -129,13 +129,6 @@ class PrivacyTest extends DatabaseTest {
         assertFalse(reminder.contains(SECRET), reminder);
     }
 
-    private static long sent(Cli from, String... args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "send";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return json(from, all).get("message").get("id").asLong();
-    }
-
     private static JsonNode message(JsonNode doc, long id) {
         for (JsonNode m : doc.get("messages")) {
             if (m.get("id").asLong() == id) {

@@ -121,8 +121,8 @@ public final class Briefing {
 
     private void message(Message m) {
         String to = m.to().startsWith("@") ? " -> " + m.to() : "";
-        item("#" + m.id() + " " + m.type().label() + " from " + m.from() + to + ", " + Text.age(m.createdAt(), now)
-                + ": " + m.subject() + (m.body().isBlank() ? "" : " - " + m.body()));
+        item("#" + m.id() + " " + m.type().label() + " from " + Text.sender(m.from()) + to + ", "
+                + Text.age(m.createdAt(), now) + ": " + m.subject() + (m.body().isBlank() ? "" : " - " + m.body()));
     }
 
     private void more(long more, String command) {

@@ -51,7 +51,8 @@ public final class Clambake implements Callable<Integer> {
             InitCommand.class,
             HookCommand.class,
             McpCommand.class,
-            ResidentCommand.class);
+            ResidentCommand.class,
+            WebCommand.class);
 
     private final Environment environment;
     private final ConnectionSource pool;
@@ -103,6 +104,9 @@ public final class Clambake implements Callable<Integer> {
                 spec.remove(spec.findOption("--json"));
             }
         }
+        // An attached value (--subject=--to=x) is the value, whatever it looks like: the MCP
+        // server and the web page pass text from elsewhere that way.
+        commandLine.setAllowOptionsAsOptionParameters(true);
         ErrorReporter errors = new ErrorReporter();
         commandLine.setExecutionExceptionHandler(errors);
         commandLine.setExitCodeExceptionMapper(errors);

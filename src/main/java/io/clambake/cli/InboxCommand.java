@@ -59,7 +59,7 @@ final class InboxCommand extends Verb {
             table.row(
                     "#" + m.id(),
                     m.type().label(),
-                    m.from() + (m.to().startsWith("@") ? " " + m.to() : ""),
+                    Text.sender(m.from()) + (m.to().startsWith("@") ? " " + m.to() : ""),
                     Text.age(m.createdAt(), now),
                     preview);
         }

@@ -63,7 +63,7 @@ final class ReadCommand extends Verb {
         }
         Message m = read.get().message();
         PrintWriter out = out();
-        out.println("#" + m.id() + " " + m.type().label() + " from " + m.from() + " to " + m.to() + ", "
+        out.println("#" + m.id() + " " + m.type().label() + " from " + Text.sender(m.from()) + " to " + m.to() + ", "
                 + Text.age(m.createdAt(), session.now())
                 + (read.get().firstRead() || m.readAt() == null
                         ? ""

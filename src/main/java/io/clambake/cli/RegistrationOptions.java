@@ -19,6 +19,6 @@ final class RegistrationOptions {
 
     /** The asked-for name, checked, or null for a generated one. */
     String name() {
-        return name == null ? null : Rules.name(name);
+        return name == null ? null : Rules.agentName(name);
     }
 }

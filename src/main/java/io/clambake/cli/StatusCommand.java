@@ -102,7 +102,7 @@ final class StatusCommand extends Verb {
             recent.row(
                     "#" + m.id(),
                     Text.age(m.createdAt(), now),
-                    m.from() + " -> " + m.to(),
+                    Text.sender(m.from()) + " -> " + m.to(),
                     m.type().label(),
                     m.withheld() ? "(private)" : Text.oneLine(m.subject(), 70));
         }

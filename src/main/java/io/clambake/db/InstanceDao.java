@@ -305,11 +305,11 @@ public final class InstanceDao {
                 .orElseThrow(() -> ClambakeException.notFound("instance is no longer registered"));
     }
 
-    /** Live instances, optionally of one project, most recently seen first. */
+    /** Live agent instances, optionally of one project, most recently seen first. */
     public List<Instance> live(String project) throws SQLException {
         String sql = """
                 SELECT %s FROM instances i
-                 WHERE left_at IS NULL AND (?::text IS NULL OR project = ?)
+                 WHERE left_at IS NULL AND kind = 'agent' AND (?::text IS NULL OR project = ?)
                  ORDER BY last_seen DESC, name
                 """.formatted(COLUMNS);
         return Sql.list(connection, sql, InstanceDao::map, project, project);
@@ -322,7 +322,7 @@ public final class InstanceDao {
     public int removeStale(Duration staleAfter, Long callerId) throws SQLException {
         String sql = """
                 UPDATE instances SET left_at = now(), left_reason = 'stale', task = NULL
-                 WHERE left_at IS NULL AND last_seen < now() - make_interval(secs => ?)
+                 WHERE left_at IS NULL AND kind = 'agent' AND last_seen < now() - make_interval(secs => ?)
                    AND id IS DISTINCT FROM ?::bigint
                 """;
         return Sql.update(connection, sql, (double) staleAfter.toSeconds(), callerId);
@@ -332,6 +332,42 @@ public final class InstanceDao {
     public boolean everRegisteredIn(String project) throws SQLException {
         String sql = "SELECT EXISTS (SELECT 1 FROM instances WHERE project = ?) AS seen";
         return Sql.one(connection, sql, rs -> rs.getBoolean("seen"), project).orElseThrow();
+    }
+
+    /**
+     * The human overseer's instance (db/migration V9 creates it), live again if someone had
+     * deregistered it, so that the page can always act as it.
+     */
+    public Instance overseer() throws SQLException {
+        String sql = """
+                UPDATE instances i SET left_at = NULL, left_reason = NULL, last_seen = now()
+                 WHERE kind = 'human'
+                RETURNING %s
+                """.formatted(COLUMNS);
+        return Sql.one(connection, sql, InstanceDao::map)
+                .orElseThrow(() -> new IllegalStateException("the overseer's instance is missing from the schema"));
+    }
+
+    /**
+     * Every project an agent has registered in or a memory belongs to, by name. The memories'
+     * projects are read by skipping from one to the next in their index, not by reading every
+     * memory.
+     */
+    public List<String> projects() throws SQLException {
+        String sql = """
+                WITH RECURSIVE remembered AS (
+                    (SELECT project FROM memories WHERE scope = 'project' ORDER BY project LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT m.project FROM memories m
+                             WHERE m.scope = 'project' AND m.project > r.project
+                             ORDER BY m.project LIMIT 1)
+                      FROM remembered r WHERE r.project IS NOT NULL)
+                SELECT project FROM remembered WHERE project IS NOT NULL
+                 UNION
+                SELECT project FROM instances WHERE kind = 'agent'
+                 ORDER BY 1
+                """;
+        return Sql.list(connection, sql, rs -> rs.getString(1));
     }
 
     static Instance map(ResultSet rs) throws SQLException {

@@ -80,30 +80,60 @@ public final class MemoryDao {
                 type, type, q.statuses().stream().map(MemoryStatus::label).toArray(String[]::new)));
 
         if (q.search() != null) {
-            String sql = """
-                    SELECT %s, ts_rank(m.search, query) AS rank, count(*) OVER () AS total
-                      FROM memories m %s,
-                           websearch_to_tsquery('english', ?) AS query
-                     WHERE m.search @@ query AND %s
-                     ORDER BY rank DESC, m.id DESC
-                     LIMIT ?
-                    """.formatted(COLUMNS, PEOPLE, filter);
-            return Sql.page(connection, sql, MemoryDao::map, concat(List.of(q.search()), params, List.of(q.limit())));
+            return Sql.page(
+                    connection,
+                    bestMatches(filter),
+                    MemoryDao::map,
+                    concat(List.of(q.search()), params, List.of(q.limit())));
         }
-        String sql = """
-                SELECT %s, NULL::float8 AS rank
-                  FROM memories m %s
-                 WHERE %s
-                 ORDER BY m.id DESC
-                 LIMIT ?
-                """.formatted(COLUMNS, PEOPLE, filter);
-        List<Memory> rows = Sql.list(connection, sql, MemoryDao::map, concat(params, List.of(q.limit())));
+        List<Memory> rows = Sql.list(connection, newest(filter), MemoryDao::map, concat(params, List.of(q.limit())));
         String count = """
                 SELECT count(*) AS total FROM (SELECT 1 FROM memories m WHERE %s LIMIT %d) AS capped
                 """.formatted(filter, COUNT_CAP);
         long total = Sql.one(connection, count, rs -> rs.getLong("total"), params.toArray())
                 .orElse(0L);
         return new Page<>(rows, total);
+    }
+
+    /**
+     * Project and global memories together, for the overseer's page: those of {@code project}
+     * (every project when null) and the global ones, newest first, or best full-text match
+     * first with {@code search}.
+     */
+    public List<Memory> browse(String project, String search, List<MemoryStatus> statuses, int limit)
+            throws SQLException {
+        String filter = "(m.scope = 'global' OR ?::text IS NULL OR m.project = ?) AND m.status = ANY (?)";
+        String[] labels = statuses.stream().map(MemoryStatus::label).toArray(String[]::new);
+        if (search != null) {
+            return Sql.list(connection, bestMatches(filter), MemoryDao::map, search, project, project, labels, limit);
+        }
+        return Sql.list(connection, newest(filter), MemoryDao::map, project, project, labels, limit);
+    }
+
+    /**
+     * The memories {@code filter} selects that match a web-search query (the first parameter),
+     * best match first (a title weighs more than contents), each row with the matches' total.
+     */
+    private static String bestMatches(String filter) {
+        return """
+                SELECT %s, ts_rank(m.search, query) AS rank, count(*) OVER () AS total
+                  FROM memories m %s,
+                       websearch_to_tsquery('english', ?) AS query
+                 WHERE m.search @@ query AND %s
+                 ORDER BY rank DESC, m.id DESC
+                 LIMIT ?
+                """.formatted(COLUMNS, PEOPLE, filter);
+    }
+
+    /** The memories {@code filter} selects, newest first. */
+    private static String newest(String filter) {
+        return """
+                SELECT %s, NULL::float8 AS rank
+                  FROM memories m %s
+                 WHERE %s
+                 ORDER BY m.id DESC
+                 LIMIT ?
+                """.formatted(COLUMNS, PEOPLE, filter);
     }
 
     @SafeVarargs

@@ -56,6 +56,25 @@ public final class MessageQueries {
     }
 
     /**
+     * The latest messages as the human overseer may see them (the one privacy rule, with the
+     * overseer as the viewer): every broadcast whole, a direct message whole only when the
+     * overseer sent or received it. With {@code project}: messages from or to its instances, to
+     * the project, and to everyone.
+     */
+    public List<Message> overseen(String project, int limit) throws SQLException {
+        String sql = """
+                SELECT %s, NULL::timestamptz AS read_at
+                  FROM (SELECT max(id) AS id FROM instances WHERE kind = 'human') AS viewer
+                       CROSS JOIN messages m %s
+                 WHERE m.expires_at > now()
+                   AND (?::text IS NULL OR m.audience = 'all' OR s.project = ? OR r.project = ? OR m.project = ?)
+                 ORDER BY m.id DESC
+                 LIMIT ?
+                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
+        return Sql.list(connection, sql, MessageRows::map, project, project, project, project, limit);
+    }
+
+    /**
      * The latest messages of any audience, optionally those touching one project, as {@code viewer}
      * (the caller's instance id, null when it is not registered) may see them: direct messages
      * between two others come without subject and body.

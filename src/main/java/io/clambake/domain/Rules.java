@@ -30,6 +30,11 @@ public final class Rules {
     public static final DurationRange TOOL_INTERVAL = new DurationRange(Duration.ZERO, Duration.ofHours(1));
     /** How long the resident process waits for a command before it exits. */
     public static final DurationRange RESIDENT_IDLE = new DurationRange(Duration.ofSeconds(10), Duration.ofDays(7));
+    /**
+     * The instance name of the human overseer, who speaks through {@code clambake web}: agents
+     * send to it by this name, and no agent may take it.
+     */
+    public static final String OVERSEER = "human";
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}");
     private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -55,6 +60,14 @@ public final class Rules {
             throw ClambakeException.invalid(
                     "invalid instance name '" + name
                             + "' (1-40 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit)");
+        }
+        return name;
+    }
+
+    /** A name an agent may register under: any valid name but the overseer's. */
+    public static String agentName(String name) {
+        if (OVERSEER.equals(name(name))) {
+            throw ClambakeException.invalid("the name '" + OVERSEER + "' is reserved for the human overseer");
         }
         return name;
     }

@@ -42,6 +42,11 @@ public final class Text {
         return s / 86_400 + "d";
     }
 
+    /** How a message's sender is named to its reader: the overseer as the person it is. */
+    public static String sender(String name) {
+        return Rules.OVERSEER.equals(name) ? "the human" : name;
+    }
+
     /** A stored one-line field shown whole: every control character escaped, newlines and tabs too. */
     public static String line(String text) {
         return text == null ? "" : escape(text, false);

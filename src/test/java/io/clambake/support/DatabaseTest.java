@@ -78,6 +78,14 @@ public abstract class DatabaseTest {
         return ok(shell.run(withJson(args))).json();
     }
 
+    /** Runs {@code send OPTIONS} with {@code --json}, asserts that it succeeded and returns the new message's id. */
+    protected static long sent(Cli shell, String... options) {
+        String[] args = new String[options.length + 1];
+        args[0] = "send";
+        System.arraycopy(options, 0, args, 1, options.length);
+        return json(shell, args).get("message").get("id").asLong();
+    }
+
     /** The text of {@code field} in each element of a JSON array, in their order. */
     protected static List<String> texts(JsonNode array, String field) {
         List<String> out = new ArrayList<>();

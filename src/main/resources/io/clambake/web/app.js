@@ -1,0 +1,342 @@
+'use strict';
+// The live page of `clambake web`. Every stored string reaches the page as a text node
+// (el() below, textContent): nothing here parses data as HTML.
+
+// The token is the first segment of the page's path, so every relative URL below carries it.
+const TOKEN = location.pathname.split('/')[1];
+const STATUSES = ['active', 'resolved', 'obsolete'];
+
+const state = {
+  project: new URLSearchParams(location.hash.slice(1)).get('project') || '',
+  search: '',
+  status: '',
+  skew: 0, // the database's clock minus this browser's, in ms
+  overseer: 'human',
+  instances: [],
+  projects: [],
+};
+
+// The panels, by the name the server gives them: each renders its part of /api/panels.
+// A new panel is one entry here, one <section> in index.html and one entry in Panels.ALL.
+const panels = {
+  instances: renderInstances,
+  projects: renderProjects,
+  messages: renderMessages,
+  memories: renderMemories,
+  log: renderLog,
+};
+
+function $(id) {
+  return document.getElementById(id);
+}
+
+/** An element with attributes and children; strings become text nodes, never markup. */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'data') {
+      for (const [key, item] of Object.entries(value)) node.dataset[key] = String(item);
+    } else {
+      node.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function age(iso) {
+  const seconds = Math.max(0, Math.round((Date.now() + state.skew - Date.parse(iso)) / 1000));
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return seconds + 's ago';
+  if (seconds < 3600) return Math.floor(seconds / 60) + 'm ago';
+  if (seconds < 172800) return Math.floor(seconds / 3600) + 'h ago';
+  return Math.floor(seconds / 86400) + 'd ago';
+}
+
+function time(iso) {
+  return el('time', { class: 'age', datetime: iso, title: new Date(iso).toLocaleString() }, age(iso));
+}
+
+function who(name) {
+  return name === state.overseer ? 'the human' : name;
+}
+
+function badge(text, kind) {
+  return el('span', { class: 'badge' + (kind ? ' ' + kind : '') }, text);
+}
+
+function say(id, text, failed) {
+  const output = $(id);
+  output.textContent = text;
+  output.dataset.failed = failed ? 'true' : 'false';
+}
+
+function fill(list, rows, empty) {
+  list.replaceChildren(...(rows.length ? rows : [el('li', { class: 'row empty' }, empty)]));
+}
+
+// ---- fetching: one request at a time; changes that arrive meanwhile are fetched next, together
+
+let loading = false;
+const pending = new Set();
+
+function refresh(names) {
+  for (const name of names) if (name in panels) pending.add(name);
+  if (!loading && pending.size) load();
+}
+
+async function load() {
+  loading = true;
+  const names = [...pending];
+  pending.clear();
+  const query = new URLSearchParams({
+    names: names.join(','),
+    project: state.project,
+    search: state.search,
+    status: state.status,
+  });
+  try {
+    const response = await fetch('api/panels?' + query, { cache: 'no-store' });
+    const doc = await response.json();
+    if (!response.ok) throw new Error(doc.error ? doc.error.message : 'HTTP ' + response.status);
+    state.skew = Date.parse(doc.now) - Date.now();
+    state.overseer = doc.overseer;
+    for (const [name, data] of Object.entries(doc.panels)) panels[name](data);
+    document.body.dataset.loaded = 'true';
+  } catch (e) {
+    setConnection('problem', 'cannot load: ' + e.message);
+  } finally {
+    loading = false;
+    if (pending.size) load();
+  }
+}
+
+// ---- live updates: the server names the panels that changed
+
+function setConnection(stateName, text) {
+  const badgeNode = $('connection');
+  badgeNode.dataset.state = stateName;
+  badgeNode.textContent = text;
+}
+
+function connect() {
+  const source = new EventSource('events');
+  source.addEventListener('open', () => {
+    setConnection('live', 'live');
+    // Whatever changed while the stream was down is fetched now.
+    refresh(Object.keys(panels));
+  });
+  source.addEventListener('change', (event) => refresh(JSON.parse(event.data).panels));
+  source.addEventListener('error', () => {
+    setConnection('reconnecting', 'reconnecting…');
+    if (source.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
+  });
+}
+
+// ---- the human's actions: the token in a header, the page's own origin, a form body
+
+async function act(name, fields) {
+  const response = await fetch('api/actions/' + encodeURIComponent(name), {
+    method: 'POST',
+    headers: { 'X-Clambake-Token': TOKEN },
+    body: new URLSearchParams(fields),
+    cache: 'no-store',
+  });
+  let doc;
+  try {
+    doc = await response.json();
+  } catch (e) {
+    throw new Error('HTTP ' + response.status);
+  }
+  if (!response.ok) throw new Error(doc.error ? doc.error.message : 'HTTP ' + response.status);
+  return doc;
+}
+
+// ---- panels
+
+function renderInstances(data) {
+  state.instances = data.instances;
+  const stale = data.instances.filter((i) => i.stale).length;
+  $('instances-count').textContent =
+    data.instances.length - stale + ' live' + (stale ? ', ' + stale + ' stale' : '');
+  const rows = data.instances.map((i) =>
+    el(
+      'li',
+      { class: 'row instance' + (i.stale ? ' stale' : ''), data: { name: i.name } },
+      el(
+        'div',
+        { class: 'line' },
+        el('strong', { class: 'name' }, i.name),
+        badge(i.project, 'project'),
+        i.stale && badge('stale', 'warn'),
+        el('span', { class: 'muted push' }, 'seen ', time(i.last_seen)),
+      ),
+      el('div', { class: 'task' + (i.task ? '' : ' muted') }, i.task || '(no task)'),
+      el('div', { class: 'muted small' }, i.host + ' ', el('span', { class: 'dir' }, i.dir)),
+    ),
+  );
+  fill($('instances'), rows, 'No live instance' + (state.project ? ' in ' + state.project : '') + '.');
+  updateRecipients();
+}
+
+function renderProjects(data) {
+  state.projects = data.projects;
+  const names = data.projects.includes(state.project) || !state.project
+    ? data.projects
+    : [state.project, ...data.projects];
+  $('project').replaceChildren(
+    el('option', { value: '' }, 'all projects'),
+    ...names.map((p) => el('option', { value: p, selected: p === state.project }, p)),
+  );
+  updateRecipients();
+}
+
+function updateRecipients() {
+  const names = ['@all', ...state.projects.map((p) => '@project:' + p), ...state.instances.map((i) => i.name)];
+  $('recipients').replaceChildren(...names.map((name) => el('option', { value: name })));
+}
+
+function renderMessages(data) {
+  $('messages-count').textContent = data.messages.length ? 'latest ' + data.messages.length : '';
+  const rows = data.messages.map((m) => {
+    const classes = ['row', 'message', 'type-' + m.type];
+    if (m.private) classes.push('private');
+    if (m.from_overseer || m.to_overseer) classes.push('overseer');
+    return el(
+      'li',
+      { class: classes.join(' '), data: { messageId: m.id } },
+      el(
+        'div',
+        { class: 'line' },
+        el('span', { class: 'id' }, '#' + m.id),
+        badge(m.type, 'type ' + m.type),
+        el('span', { class: 'route' }, who(m.from), ' → ', who(m.to)),
+        el('span', { class: 'muted push' }, time(m.created_at)),
+      ),
+      m.private
+        ? el('div', { class: 'subject muted' }, 'direct message: private to its sender and recipient')
+        : el('div', { class: 'subject' }, m.subject),
+      !m.private && m.body ? el('div', { class: 'body' }, m.body) : null,
+    );
+  });
+  fill($('messages'), rows, 'No message yet.');
+}
+
+function renderMemories(data) {
+  $('memories-count').textContent =
+    data.memories.length + (data.more ? '+' : '') + (data.search ? ' matching' : '');
+  const rows = data.memories.map((m) =>
+    el(
+      'li',
+      { class: 'row memory status-' + m.status, data: { memoryId: m.id } },
+      el(
+        'div',
+        { class: 'line' },
+        el('span', { class: 'id' }, '#' + m.id),
+        badge(m.type),
+        badge(m.scope === 'global' ? 'global' : m.project, 'project'),
+        el('strong', { class: 'title' }, m.title),
+      ),
+      el('div', { class: 'content' }, m.content),
+      el(
+        'div',
+        { class: 'line muted small' },
+        el('span', {}, m.author, ', updated ', time(m.updated_at)),
+        statusChooser(m),
+      ),
+    ),
+  );
+  fill($('memories'), rows, data.search ? 'Nothing matches.' : 'No memory.');
+}
+
+function statusChooser(memory) {
+  const select = el(
+    'select',
+    { class: 'status push', 'aria-label': 'status of memory #' + memory.id },
+    ...STATUSES.map((s) => el('option', { value: s, selected: s === memory.status }, s)),
+  );
+  select.addEventListener('change', async () => {
+    try {
+      await act('update-memory', { id: memory.id, status: select.value });
+      say('memory-result', 'memory #' + memory.id + ' is now ' + select.value);
+    } catch (e) {
+      say('memory-result', e.message, true);
+      select.value = memory.status;
+    }
+  });
+  return select;
+}
+
+function renderLog(data) {
+  const rows = data.log.map((e) =>
+    el(
+      'li',
+      { class: 'row log', data: { logId: e.id } },
+      el(
+        'div',
+        { class: 'line' },
+        el('strong', {}, e.instance),
+        badge(e.action),
+        badge(e.project, 'project'),
+        el('span', { class: 'muted push' }, time(e.created_at)),
+      ),
+      el('div', { class: 'summary' }, e.summary),
+    ),
+  );
+  fill($('log'), rows, 'Nothing logged yet.');
+}
+
+// ---- controls
+
+function watchControls() {
+  $('project').addEventListener('change', (event) => {
+    state.project = event.target.value;
+    history.replaceState(null, '', state.project ? '#project=' + encodeURIComponent(state.project) : '#');
+    refresh(Object.keys(panels));
+  });
+
+  let typing;
+  $('memory-search').addEventListener('input', (event) => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      state.search = event.target.value.trim();
+      refresh(['memories']);
+    }, 250);
+  });
+  $('memory-status').addEventListener('change', (event) => {
+    state.status = event.target.value;
+    refresh(['memories']);
+  });
+
+  $('compose').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const fields = Object.fromEntries(new FormData(form));
+    $('compose-send').disabled = true;
+    try {
+      const doc = await act('send', fields);
+      say('compose-result', 'sent #' + doc.message.id + ' to ' + doc.message.to);
+      $('compose-subject').value = '';
+      $('compose-body').value = '';
+    } catch (e) {
+      say('compose-result', e.message, true);
+    } finally {
+      $('compose-send').disabled = false;
+    }
+  });
+}
+
+setInterval(() => {
+  for (const node of document.querySelectorAll('time.age')) node.textContent = age(node.dateTime);
+}, 5000);
+
+// Every verb an agent runs moves its last-seen time, and that alone notifies nothing (a
+// notification per verb would make the agents' commits queue): fetch those times now and then.
+setInterval(() => refresh(['instances']), 10000);
+
+watchControls();
+connect();
