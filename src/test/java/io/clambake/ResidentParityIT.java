@@ -199,6 +199,7 @@ class ResidentParityIT extends DatabaseTest {
         new Case("server", "status").env("CLAMBAKE_HOME", "server-home");
         new Case("server", "bogus");
         new Case("mcp", "--help");
+        new Case("web", "--help");
         new Case("resident", "--help");
         new Case("resident", "sideways");
     }

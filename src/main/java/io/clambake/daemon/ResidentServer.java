@@ -56,7 +56,7 @@ import java.util.function.Function;
 public final class ResidentServer {
     public static final Duration DEFAULT_IDLE = Duration.ofMinutes(10);
     /** Verbs that run in a JVM of their own even when a resident process is up (bin/clambake agrees). */
-    public static final Set<String> OWN_JVM = Set.of("mcp", "server", "resident");
+    public static final Set<String> OWN_JVM = Set.of("mcp", "server", "resident", "web");
     /**
      * Variables that the JVM or a library reads from the process itself rather than from the
      * command's Environment: a command whose values differ from this process's runs elsewhere.

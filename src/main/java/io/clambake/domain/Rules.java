@@ -29,7 +29,7 @@ public final class Rules {
     /** How often a hook looks for new messages after tool calls; 0s looks after every call. */
     public static final DurationRange TOOL_INTERVAL = new DurationRange(Duration.ZERO, Duration.ofHours(1));
     /** How long the resident process waits for a command before it exits. */
-    public static final DurationRange RESIDENT_IDLE = new DurationRange(Duration.ofSeconds(10), Duration.ofDays(7));
+    public static final DurationRange RESIDENT_IDLE = new DurationRange(Duration.ofSeconds(1), Duration.ofDays(7));
     /**
      * The instance name of the human overseer, who speaks through {@code clambake web}: agents
      * send to it by this name, and no agent may take it.
