@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clambake.domain.ExitCode;
-import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.HookPayloads;
 import io.clambake.support.Jar;
@@ -75,17 +74,7 @@ class ResidentIT extends DatabaseTest {
 
     /** The environment of a shell of this test's: {@code resident} is CLAMBAKE_RESIDENT. */
     Map<String, String> env(Path cache, String resident) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("HOME", root.resolve("home").toString());
-        env.put("LANG", "C.UTF-8");
-        env.put("CLAMBAKE_JAVA", Jar.java());
-        env.put("CLAMBAKE_JAR", Jar.PATH.toString());
-        env.put("CLAMBAKE_CACHE", cache.toString());
-        env.put("CLAMBAKE_DB_URL", db.url());
-        env.put("CLAMBAKE_HOST", "resident-host");
-        env.put("CLAMBAKE_HOME", Cli.UNUSABLE_HOME);
-        env.put("XDG_CONFIG_HOME", "/nonexistent-clambake-test-config");
+        Map<String, String> env = LauncherProcess.shell(root, cache, db.url(), "resident-host");
         env.put("CLAMBAKE_RESIDENT", resident);
         env.put("CLAMBAKE_RESIDENT_IDLE", "5m");
         return env;

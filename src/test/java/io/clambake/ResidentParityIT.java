@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clambake.cli.Clambake;
 import io.clambake.domain.ExitCode;
-import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.HookPayloads;
-import io.clambake.support.Jar;
 import io.clambake.support.LauncherProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,17 +103,7 @@ class ResidentParityIT extends DatabaseTest {
     }
 
     private Map<String, String> env(String mode) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("HOME", root.resolve("home").toString());
-        env.put("LANG", "C.UTF-8");
-        env.put("CLAMBAKE_JAVA", Jar.java());
-        env.put("CLAMBAKE_JAR", Jar.PATH.toString());
-        env.put("CLAMBAKE_CACHE", cache.toString());
-        env.put("CLAMBAKE_DB_URL", db.url());
-        env.put("CLAMBAKE_HOST", "parity-host");
-        env.put("CLAMBAKE_HOME", Cli.UNUSABLE_HOME);
-        env.put("XDG_CONFIG_HOME", "/nonexistent-clambake-test-config");
+        Map<String, String> env = LauncherProcess.shell(root, cache, db.url(), "parity-host");
         env.put("CLAMBAKE_SCHEMA", "parity_" + mode);
         env.put("CLAMBAKE_RESIDENT", MODES.get(mode));
         return env;

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,26 @@ public final class LauncherProcess {
     public static final Path LAUNCHER = Path.of("bin/clambake").toAbsolutePath();
 
     private LauncherProcess() {}
+
+    /**
+     * The environment of a test's shell that runs the jar under test through bin/clambake: a
+     * scratch HOME under {@code root}, this class archive cache, the test database, a host name of
+     * the test's, and no way to reach the user's own state directory or configuration.
+     */
+    public static Map<String, String> shell(Path root, Path cache, String dbUrl, String host) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("HOME", root.resolve("home").toString());
+        env.put("LANG", "C.UTF-8");
+        env.put("CLAMBAKE_JAVA", Jar.java());
+        env.put("CLAMBAKE_JAR", Jar.PATH.toString());
+        env.put("CLAMBAKE_CACHE", cache.toString());
+        env.put("CLAMBAKE_DB_URL", dbUrl);
+        env.put("CLAMBAKE_HOST", host);
+        env.put("CLAMBAKE_HOME", Cli.UNUSABLE_HOME);
+        env.put("XDG_CONFIG_HOME", "/nonexistent-clambake-test-config");
+        return env;
+    }
 
     /** One launcher run's outcome. */
     public record Result(int code, String out, String err, long millis) {
