@@ -49,6 +49,7 @@ public final class Clambake implements Callable<Integer> {
             LeaseCommand.class,
             ReleaseCommand.class,
             LeasesCommand.class,
+            GuardCommand.class,
             DeregisterCommand.class,
             CleanupCommand.class,
             ServerCommand.class,

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Leases and the edits that warn of converging work. A lease is active while it has not expired
@@ -201,7 +200,7 @@ public final class LeaseDao {
     public record Edit(String path, String editor, String host, String task, OffsetDateTime editedAt) {}
 
     /** What the PreToolUse hook needs about one file: the leases that deny it, the recent edits that warn. */
-    public record EditCheck(List<Lease> leases, List<Edit> edits) {}
+    public record EditCheck(List<Lease> leases, List<Edit> edits, OffsetDateTime now) {}
 
     /**
      * One statement: the active exclusive leases of other live instances covering {@code path}
@@ -213,14 +212,14 @@ public final class LeaseDao {
                 WITH me AS (SELECT i.id, i.project FROM agent_sessions s JOIN instances i ON i.id = s.instance_id
                              WHERE s.id = ?),
                      p AS (SELECT coalesce((SELECT project FROM me), ?::text) AS project)
-                SELECT 'lease' AS what, %s
+                SELECT 'lease' AS what, %s, now() AS db_now
                   FROM leases l JOIN instances h ON h.id = l.holder_id, p
                  WHERE l.project = p.project AND %s AND NOT l.shared AND l.kind <> 'resource'
                    AND l.holder_id IS DISTINCT FROM (SELECT id FROM me)
                    AND (l.prefix = '' OR l.prefix = ? OR starts_with(?, l.prefix || '/'))
                 UNION ALL
                 SELECT 'edit', NULL, e.project, NULL, e.path, NULL, NULL, h.name, h.host, h.task, NULL,
-                       e.edited_at, NULL, h.last_seen, true
+                       e.edited_at, NULL, h.last_seen, true, now()
                   FROM edits e JOIN instances h ON h.id = e.instance_id, p
                  WHERE e.project = p.project AND e.path = ? AND h.left_at IS NULL
                    AND e.edited_at > now() - make_interval(secs => ?)
@@ -228,10 +227,12 @@ public final class LeaseDao {
                 """.formatted(COLUMNS, ACTIVE);
         List<Lease> leases = new ArrayList<>();
         List<Edit> edits = new ArrayList<>();
+        OffsetDateTime[] now = {null};
         Sql.list(
                 connection,
                 sql,
                 rs -> {
+                    now[0] = Sql.time(rs, "db_now");
                     if (rs.getString("what").equals("lease")) {
                         Lease lease = map(rs);
                         if (lease.target().covers(path)) {
@@ -253,7 +254,7 @@ public final class LeaseDao {
                 path,
                 path,
                 window.toMillis() / 1000.0);
-        return new EditCheck(leases, edits);
+        return new EditCheck(leases, edits, now[0]);
     }
 
     /**
@@ -268,14 +269,6 @@ public final class LeaseDao {
                 ON CONFLICT (project, path, instance_id) DO UPDATE SET edited_at = now()
                 """;
         Sql.update(connection, sql, path, sessionId);
-    }
-
-    /** The project of the Claude Code session's instance, if the session is known. */
-    public Optional<String> projectOf(String sessionId) throws SQLException {
-        String sql = """
-                SELECT i.project FROM agent_sessions s JOIN instances i ON i.id = s.instance_id WHERE s.id = ?
-                """;
-        return Sql.one(connection, sql, rs -> rs.getString(1), sessionId);
     }
 
     static Lease map(ResultSet rs) throws SQLException {
