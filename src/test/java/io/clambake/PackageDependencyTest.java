@@ -41,7 +41,16 @@ class PackageDependencyTest {
             Map.entry(
                     "cli",
                     Set.<String>of(
-                            "web", "mcp", "daemon", "claude", "embedded", "git", "run", "db", "output", "config",
+                            "web",
+                            "mcp",
+                            "daemon",
+                            "claude",
+                            "embedded",
+                            "git",
+                            "run",
+                            "db",
+                            "output",
+                            "config",
                             "domain")));
 
     /** What the domain must stay free of: it is records and rules only. */
