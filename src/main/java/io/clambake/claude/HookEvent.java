@@ -72,7 +72,7 @@ public enum HookEvent {
 
     /** The file-editing tools: PreToolUse checks their calls, PostToolUse records their edits. */
     public static boolean editsFiles(String toolName) {
-        return toolName != null && PRE_TOOL_USE.matcher.matches(toolName);
+        return toolName != null && toolName.matches(PRE_TOOL_USE.matcher);
     }
 
     /**
