@@ -34,10 +34,7 @@ class LeaseIT extends DatabaseTest {
     Path temp;
 
     private Map<String, String> env(String host) {
-        return Map.of(
-                "CLAMBAKE_DB_URL", db.url(),
-                "CLAMBAKE_HOST", host,
-                "CLAMBAKE_MACHINE_ID", "machine-" + host);
+        return Map.of("CLAMBAKE_DB_URL", db.url(), "CLAMBAKE_HOST", host, "CLAMBAKE_MACHINE_ID", "machine-" + host);
     }
 
     private Jar.Result clambake(Path dir, String host, String stdin, String... args) {
@@ -45,8 +42,8 @@ class LeaseIT extends DatabaseTest {
     }
 
     private Jar.Result git(Path dir, String host, String... args) throws Exception {
-        List<String> command = new ArrayList<>(
-                List.of("git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"));
+        List<String> command = new ArrayList<>(List.of(
+                "git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         ChildEnvironment.isolate(builder.environment()).putAll(env(host));
@@ -70,7 +67,10 @@ class LeaseIT extends DatabaseTest {
         p.put("cwd", cwd.toString());
         p.put("hook_event_name", "PreToolUse");
         p.put("tool_name", "Edit");
-        p.putObject("tool_input").put("file_path", file.toString()).put("old_string", "v1").put("new_string", "v2");
+        p.putObject("tool_input")
+                .put("file_path", file.toString())
+                .put("old_string", "v1")
+                .put("new_string", "v2");
         return p.toString();
     }
 
@@ -89,7 +89,11 @@ class LeaseIT extends DatabaseTest {
         one = one.resolve("shop");
         two = two.resolve("shop-clone");
 
-        String a = ok(clambake(one, "host-a", "", "register", "--project", "shop")).out().lines().findFirst().orElseThrow();
+        String a = ok(clambake(one, "host-a", "", "register", "--project", "shop"))
+                .out()
+                .lines()
+                .findFirst()
+                .orElseThrow();
         ok(clambake(two, "host-b", "", "register", "--project", "shop"));
         String launcher = Jar.java() + " -jar " + Jar.PATH;
         ok(clambake(two, "host-b", "", "init", "--project", "shop", "--launcher", launcher));
@@ -119,7 +123,10 @@ class LeaseIT extends DatabaseTest {
 
         ok(clambake(two, "host-b", "", "lease", "src/app.py"));
         ok(clambake(two, "host-b", "", "release", "--all"));
-        assertEquals("", ok(clambake(two, "host-b", edit("it-b", two, file), "hook", "--project", "shop")).out());
+        assertEquals(
+                "",
+                ok(clambake(two, "host-b", edit("it-b", two, file), "hook", "--project", "shop"))
+                        .out());
         ok(git(two, "b", "commit", "-q", "-m", "second"));
     }
 }

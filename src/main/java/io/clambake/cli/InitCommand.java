@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
             "Merges, keeping what is there (a second run changes nothing): Clambake's section into CLAUDE.md,"
                     + " its MCP server into .mcp.json, and its hooks and the permission for its tools"
                     + " (mcp__clambake) into .claude/settings.json; in a git repository, the 'clambake guard' lines"
-                    + " into the pre-commit hook git runs (core.hooksPath respected, an existing hook kept and run"
-                    + " after them).",
+                    + " into the pre-commit hook git runs, wherever the hooks path puts it, keeping an existing hook,"
+                    + " which runs after them.",
             "--global writes the user-level files instead:",
             "~/.claude/CLAUDE.md, ~/.claude/settings.json and ~/.claude.json."
         })

@@ -178,16 +178,15 @@ public final class LeaseDao {
     /**
      * The active exclusive leases of others ({@code meId} null: of anyone) that cover any of
      * {@code paths} (relative to the repository root) in {@code project}: one statement, through
-     * the project's index, narrowed by the leases' literal parts and then matched exactly.
+     * the project's index, narrowed to the leases whose literal part is a directory above one of the paths (or the path) and
+     * then matched exactly.
      */
     public List<Lease> blocking(String project, Long meId, List<String> paths) throws SQLException {
         String sql = """
                 SELECT %s FROM leases l JOIN instances h ON h.id = l.holder_id
                  WHERE l.project = ? AND %s AND NOT l.shared AND l.kind <> 'resource'
                    AND l.holder_id IS DISTINCT FROM ?::bigint
-                   AND (l.prefix = '' OR EXISTS (
-                           SELECT 1 FROM unnest(?::text[]) p(path)
-                            WHERE p.path = l.prefix OR starts_with(p.path, l.prefix || '/')))
+                   AND l.prefix = ANY (?::text[])
                  ORDER BY l.acquired_at
                 """.formatted(COLUMNS, ACTIVE);
         List<Lease> candidates = Sql.list(connection, sql, LeaseDao::map, project, meId, paths.toArray(String[]::new));
@@ -216,7 +215,7 @@ public final class LeaseDao {
                   FROM leases l JOIN instances h ON h.id = l.holder_id, p
                  WHERE l.project = p.project AND %s AND NOT l.shared AND l.kind <> 'resource'
                    AND l.holder_id IS DISTINCT FROM (SELECT id FROM me)
-                   AND (l.prefix = '' OR l.prefix = ? OR starts_with(?, l.prefix || '/'))
+                   AND l.prefix = ANY (?::text[])
                 UNION ALL
                 SELECT 'edit', NULL, e.project, NULL, e.path, NULL, NULL, h.name, h.host, h.task, NULL,
                        e.edited_at, NULL, h.last_seen, true, now()
@@ -250,8 +249,7 @@ public final class LeaseDao {
                 },
                 sessionId,
                 project,
-                path,
-                path,
+                LeaseTarget.ancestors(path).toArray(String[]::new),
                 path,
                 window.toMillis() / 1000.0);
         return new EditCheck(leases, edits, now[0]);
