@@ -86,7 +86,14 @@ public final class ToolServer {
             PrintWriter err,
             Map<String, CommandSpec> verbs,
             Function<ConnectionSource, Runner> runners) {
-        this.env = env.withStdin(InputStream.nullInputStream());
+        // Tools act in the instance's directory (lease paths are relative to it), wherever the
+        // client started the server.
+        this.env = new Environment(
+                env.variables(),
+                java.nio.file.Path.of(request.place().dir()),
+                env.home(),
+                InputStream.nullInputStream(),
+                env.callerPid());
         this.settings = settings;
         this.request = request;
         this.err = err;
