@@ -44,7 +44,7 @@ for line in plans.splitlines():
     if len(cells) == 4 and cells[2].replace(".", "", 1).isdigit():
         server[cells[0]] = (float(cells[2]), cells[3] == "no")
 COMMANDS = ["inbox", "send", "recall --search", "heartbeat"]
-HOOKS = ["UserPromptSubmit", "PreToolUse", "PostToolUse"]
+HOOKS = ["UserPromptSubmit", "PreToolUse", "PreToolUse-denied", "PostToolUse"]
 java25_version = sh(java25, "-version").splitlines()[0]
 
 
@@ -70,9 +70,10 @@ for name in ["inbox", "send", "recall --search"]:
     print(f"| `{name}` through the launcher, resident process warm, <= 0.5x psql | {r:.2f}x "
           f"({timing[name]['median_ms']} vs {timing[name + ':psql']['median_ms']} ms) | {verdict(r <= 0.5)} |")
 floor = timing["floor:psql"]["median_ms"]
-for event in ["UserPromptSubmit", "PreToolUse"]:
+for event in ["UserPromptSubmit", "PreToolUse", "PreToolUse-denied"]:
     t = timing["hook " + event]["median_ms"]
-    note = "; no edit guard on main yet: the hook's dispatch only" if event == "PreToolUse" else ""
+    note = {"PreToolUse": "; the lease and recent-edit check of a free file",
+            "PreToolUse-denied": "; a file another instance leased: the deny"}.get(event, "")
     print(f"| hook {event} as init writes it, median <= 25 ms | {t} ms ({t / floor:.2f}x `psql -c 'SELECT 1'` "
           f"in the same alternation{note}) | {verdict(t <= 25)} |")
 for tool in ["inbox", "send"]:
@@ -118,8 +119,9 @@ print(f"Floors in the same alternation: an empty JVM (`main` only, C1) **{floor_
 print("## Hooks\n")
 print("The command line `init` writes into .claude/settings.json, run through `sh -c` with the hook's "
       "JSON on standard input, as Claude Code runs it, for the session a SessionStart registered; "
-      "medians and 90th percentiles in ms. There is no PreToolUse edit guard on main yet: that row "
-      "times the hook's start, input and dispatch for an event it does not act on.\n")
+      "medians and 90th percentiles in ms. PreToolUse edits a file nobody leased (the lease and "
+      "recent-edit check, one statement, and no output); PreToolUse-denied edits one another instance "
+      "of the project leased (the deny with its reason); PostToolUse records the edit.\n")
 print("| hook | resident JDK 17 | own JVM JDK 17 |")
 print("|---|---|---|")
 for event in HOOKS:

@@ -75,12 +75,18 @@ rm -rf "$repo"; mkdir -p "$repo"
 (cd "$repo" && git init -q . && CLAMBAKE_RESIDENT=off "$root/bin/clambake" init --project proj-01 >/dev/null)
 hook=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"])' \
   "$repo/.claude/settings.json")
-payload() { # event
-  printf '{"session_id":"bench-hook-session","transcript_path":"%s/t.jsonl","cwd":"%s","hook_event_name":"%s","source":"startup","prompt":"go on","tool_name":"Edit","tool_input":{"file_path":"%s/a.txt","old_string":"a","new_string":"b"},"tool_response":{"filePath":"%s/a.txt"}}' \
-    "$repo" "$repo" "$1" "$repo" "$repo" > "$out/hook-$1.json"
+payload() { # event [file [name]]
+  printf '{"session_id":"bench-hook-session","transcript_path":"%s/t.jsonl","cwd":"%s","hook_event_name":"%s","source":"startup","prompt":"go on","tool_name":"Edit","tool_input":{"file_path":"%s/%s","old_string":"a","new_string":"b"},"tool_response":{"filePath":"%s/%s"}}' \
+    "$repo" "$repo" "$1" "$repo" "${2:-a.txt}" "$repo" "${2:-a.txt}" > "$out/hook-${3:-$1}.json"
 }
 for event in SessionStart UserPromptSubmit PreToolUse PostToolUse; do payload $event; done
+payload PreToolUse held.txt PreToolUse-denied
 (cd "$repo" && sh -c "$hook" < "$out/hook-SessionStart.json" >/dev/null)   # the session's instance
+# Another instance of the project leases held.txt, so PreToolUse-denied times the deny path
+# (the lease read, the holder's row, the reason), PreToolUse the common case of a free file.
+mkdir -p "$repo/holder"
+holder=$(cd "$repo/holder" && CLAMBAKE_INSTANCE= CLAMBAKE_RESIDENT=off "$root/bin/clambake" register --project proj-01 | head -1)
+(cd "$repo" && CLAMBAKE_INSTANCE=$holder CLAMBAKE_RESIDENT=off "$root/bin/clambake" lease held.txt --ttl 24h >/dev/null)
 
 say "timing ($rounds rounds, alternating)"
 sep=$'\x1f'
@@ -111,7 +117,7 @@ for name in inbox send "recall --search" heartbeat; do
     "$name:psql=$(psql_file $sql)"
   )
 done
-for event in UserPromptSubmit PreToolUse PostToolUse; do
+for event in UserPromptSubmit PreToolUse PreToolUse-denied PostToolUse; do
   specs+=(
     "hook $event=$(cmd "<$out/hook-$event.json" ENV:CLAMBAKE_RESIDENT=require ENV:CLAMBAKE_INSTANCE= sh -c "cd '$repo' && $hook")"
     "hook $event:own-17=$(cmd "<$out/hook-$event.json" ENV:CLAMBAKE_RESIDENT=off ENV:CLAMBAKE_INSTANCE= sh -c "cd '$repo' && $hook")"

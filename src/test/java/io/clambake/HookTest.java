@@ -409,10 +409,14 @@ class HookTest extends DatabaseTest {
     @Test
     void aForkedSessionStartsAfreshWhileResumeAndCompactionContinue() {
         for (String source : List.of("startup", "clear", "fork")) {
-            assertFalse(new HookPayload("SessionStart", "s", "/", source, null).continuesConversation(), source);
+            assertFalse(
+                    new HookPayload("SessionStart", "s", "/", source, null, null, null).continuesConversation(),
+                    source);
         }
         for (String source : List.of("resume", "compact")) {
-            assertTrue(new HookPayload("SessionStart", "s", "/", source, null).continuesConversation(), source);
+            assertTrue(
+                    new HookPayload("SessionStart", "s", "/", source, null, null, null).continuesConversation(),
+                    source);
         }
     }
 

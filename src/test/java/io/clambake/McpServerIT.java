@@ -39,8 +39,19 @@ class McpServerIT extends DatabaseTest {
     Path temp;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> TOOLS =
-            List.of("status", "inbox", "read", "send", "heartbeat", "log", "remember", "recall", "update-memory");
+    private static final List<String> TOOLS = List.of(
+            "status",
+            "inbox",
+            "read",
+            "send",
+            "heartbeat",
+            "log",
+            "remember",
+            "recall",
+            "update-memory",
+            "lease",
+            "release",
+            "leases");
 
     @Test
     void initializeAndAToolsListUnderTenThousandCharacters() throws Exception {
@@ -161,6 +172,40 @@ class McpServerIT extends DatabaseTest {
             Thread.sleep(100);
         }
         assertEquals(0, liveInstances(), "both deregistered when their clients went away");
+    }
+
+    @Test
+    void theLeaseToolsTakeArraysAndAnswerTheVerbsDocuments() throws Exception {
+        McpSyncClient alpha = client("lease-alpha");
+        McpSyncClient beta = client("lease-beta");
+        try {
+            alpha.initialize();
+            beta.initialize();
+            String a = call(alpha, "status", Map.of()).get("me").asText();
+            JsonNode leased = call(
+                    alpha,
+                    "lease",
+                    Map.of("target", List.of("mcp-it/a.txt", "mcp-it/b/**"), "resource", List.of("mcp-docker")));
+            assertEquals(3, leased.get("leases").size(), leased.toString());
+            McpSchema.CallToolResult held =
+                    beta.callTool(new McpSchema.CallToolRequest("lease", Map.of("resource", "mcp-docker")));
+            assertTrue(Boolean.TRUE.equals(held.isError()), text(held));
+            JsonNode error = JSON.readTree(text(held)).get("error");
+            assertEquals(ExitCode.HELD, error.get("exit_code").asInt());
+            assertEquals(a, error.get("holder").asText());
+            assertEquals(3, call(beta, "leases", Map.of()).get("leases").size());
+            assertEquals(
+                    3,
+                    call(alpha, "release", Map.of("all", true)).get("released").size());
+            assertEquals(
+                    1,
+                    call(beta, "lease", Map.of("resource", List.of("mcp-docker")))
+                            .get("leases")
+                            .size());
+        } finally {
+            alpha.closeGracefully();
+            beta.closeGracefully();
+        }
     }
 
     @Test

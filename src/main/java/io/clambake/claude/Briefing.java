@@ -1,6 +1,7 @@
 package io.clambake.claude;
 
 import io.clambake.domain.Instance;
+import io.clambake.domain.Lease;
 import io.clambake.domain.Memory;
 import io.clambake.domain.Message;
 import io.clambake.domain.Page;
@@ -22,6 +23,7 @@ public final class Briefing {
     public static final int UNREAD = 8;
     public static final int PROJECT_MEMORIES = 5;
     public static final int GLOBAL_MEMORIES = 3;
+    public static final int LEASES = 5;
     private static final int LINE = 150;
 
     private final StringBuilder text = new StringBuilder();
@@ -39,6 +41,7 @@ public final class Briefing {
             String command,
             List<Instance> live,
             Page<Message> blockers,
+            List<Lease> leases,
             Page<Message> unread,
             Page<Memory> projectMemories,
             Page<Memory> globalMemories) {}
@@ -76,6 +79,15 @@ public final class Briefing {
             b.line("Open blockers:");
             s.blockers().items().forEach(b::message);
             b.more(s.blockers().total() - s.blockers().items().size(), "clambake inbox");
+        }
+        if (!s.leases().isEmpty()) {
+            b.line("Active leases in " + me.project() + " (edits and commits of others' exclusive ones are refused):");
+            s.leases().stream()
+                    .limit(LEASES)
+                    .forEach(l -> b.item(l.target().label() + " " + (l.shared() ? "shared" : "exclusive") + " by "
+                            + (l.holder().equals(me.name()) ? "you" : l.holder()) + " until "
+                            + l.expiresAt().toInstant() + (l.reason() == null ? "" : ": " + l.reason())));
+            b.more(s.leases().size() - LEASES, "clambake leases");
         }
         Set<Long> listed = s.blockers().items().stream().map(Message::id).collect(Collectors.toSet());
         List<Message> unread = s.unread().items().stream()

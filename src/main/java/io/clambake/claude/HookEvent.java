@@ -11,6 +11,11 @@ import java.util.Optional;
 public enum HookEvent {
     SESSION_START("SessionStart"),
     USER_PROMPT_SUBMIT("UserPromptSubmit"),
+    /**
+     * Before a file edit: denies one under another live instance's exclusive lease, warns of
+     * another's recent edit. MultiEdit is gone from current Claude Code; older clients have it.
+     */
+    PRE_TOOL_USE("PreToolUse", "Edit|Write|NotebookEdit|MultiEdit"),
     POST_TOOL_USE("PostToolUse"),
     SESSION_END("SessionEnd");
 
@@ -24,6 +29,10 @@ public enum HookEvent {
 
     HookEvent(String label) {
         this(label, null, TIMEOUT_SECONDS, false);
+    }
+
+    HookEvent(String label, String matcher) {
+        this(label, matcher, TIMEOUT_SECONDS, false);
     }
 
     HookEvent(String label, String matcher, int timeoutSeconds, boolean rewakes) {
@@ -59,6 +68,23 @@ public enum HookEvent {
             }
         }
         return Optional.empty();
+    }
+
+    /** The file-editing tools: PreToolUse checks their calls, PostToolUse records their edits. */
+    public static boolean editsFiles(String toolName) {
+        return toolName != null && toolName.matches(PRE_TOOL_USE.matcher);
+    }
+
+    /**
+     * PreToolUse's refusal of the tool call, with the reason the model is shown. Clambake never
+     * answers "allow": where it has nothing to say, Claude Code's own permissions decide.
+     */
+    public static Map<String, Object> deny(String reason) {
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("hookEventName", PRE_TOOL_USE.label);
+        output.put("permissionDecision", "deny");
+        output.put("permissionDecisionReason", reason);
+        return Map.of("hookSpecificOutput", output);
     }
 
     /** The hook's answer that adds {@code text} to the agent's context. */

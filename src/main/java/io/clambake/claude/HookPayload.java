@@ -17,7 +17,8 @@ import java.util.Map;
  * hooks run on every tool call, and a data-binding mapper would cost more than the hook's work.
  * Other fields (tool_input, tool_response, which can be large) are skipped, never built.
  */
-public record HookPayload(String event, String sessionId, String cwd, String source, String reason) {
+public record HookPayload(
+        String event, String sessionId, String cwd, String source, String reason, String toolName, String filePath) {
 
     /** Reads the payload; an IOException's message says in one line what is wrong with the input. */
     public static HookPayload read(InputStream in) throws IOException {
@@ -32,8 +33,20 @@ public record HookPayload(String event, String sessionId, String cwd, String sou
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
-                if (parser.nextToken() == JsonToken.VALUE_STRING) {
+                JsonToken value = parser.nextToken();
+                if (value == JsonToken.VALUE_STRING) {
                     fields.put(name, parser.getText());
+                } else if (value == JsonToken.START_OBJECT && name.equals("tool_input")) {
+                    // Only the edited file's path: the rest (old and new text) is skipped unread.
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = parser.currentName();
+                        if (parser.nextToken() == JsonToken.VALUE_STRING
+                                && (field.equals("file_path") || field.equals("notebook_path"))) {
+                            fields.put("tool_input." + field, parser.getText());
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
                 } else {
                     parser.skipChildren();
                 }
@@ -47,8 +60,15 @@ public record HookPayload(String event, String sessionId, String cwd, String sou
         if (event == null) {
             throw new IOException("the hook input on stdin has no hook_event_name");
         }
+        String file = fields.getOrDefault("tool_input.file_path", fields.get("tool_input.notebook_path"));
         return new HookPayload(
-                event, fields.get("session_id"), fields.get("cwd"), fields.get("source"), fields.get("reason"));
+                event,
+                fields.get("session_id"),
+                fields.get("cwd"),
+                fields.get("source"),
+                fields.get("reason"),
+                fields.get("tool_name"),
+                file);
     }
 
     private static String describe(JsonProcessingException e) {

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
             "2:invalid usage or input",
             "3:unknown id or name",
             "4:caller not registered (register first)",
-            "5:database unreachable or login refused, or the embedded server cannot start"
+            "5:database unreachable or login refused, or the embedded server cannot start",
+            "6:held by another instance (lease, the pre-commit guard)"
         })
 public final class Clambake implements Callable<Integer> {
     private static final List<Class<?>> VERBS = List.of(
@@ -45,6 +46,10 @@ public final class Clambake implements Callable<Integer> {
             RecallCommand.class,
             UpdateMemoryCommand.class,
             LogCommand.class,
+            LeaseCommand.class,
+            ReleaseCommand.class,
+            LeasesCommand.class,
+            GuardCommand.class,
             DeregisterCommand.class,
             CleanupCommand.class,
             ServerCommand.class,

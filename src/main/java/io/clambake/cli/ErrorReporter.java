@@ -40,7 +40,8 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         int code = getExitCode(e);
         String message = e instanceof ClambakeException ? e.getMessage() : describe(e);
-        report(commandLine, jsonAsked(parseResult.originalArgs()), code, message);
+        String holder = e instanceof ClambakeException c ? c.holder() : null;
+        report(commandLine, jsonAsked(parseResult.originalArgs()), code, message, holder);
         if (commandLine.getCommand() instanceof Verb verb && verb.options.debug) {
             e.printStackTrace(commandLine.getErr());
         }
@@ -52,7 +53,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
         CommandLine commandLine = e.getCommandLine();
         String message =
                 e.getMessage() + " (see '" + commandLine.getCommandSpec().qualifiedName() + " --help')";
-        report(commandLine, jsonAsked(Arrays.asList(args)), ExitCode.USAGE, message);
+        report(commandLine, jsonAsked(Arrays.asList(args)), ExitCode.USAGE, message, null);
         return ExitCode.USAGE;
     }
 
@@ -72,13 +73,13 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
         return false;
     }
 
-    private static void report(CommandLine commandLine, boolean json, int code, String message) {
+    private static void report(CommandLine commandLine, boolean json, int code, String message, String holder) {
         String line = message.lines().findFirst().orElse("failed");
         PrintWriter err = commandLine.getErr();
         err.println(commandLine.getCommandSpec().qualifiedName() + ": " + Text.line(line));
         err.flush();
         if (json) {
-            Json.print(commandLine.getOut(), Views.error(code, line));
+            Json.print(commandLine.getOut(), Views.error(code, line, holder));
         }
     }
 

@@ -6,6 +6,8 @@ import io.clambake.config.ProjectNames;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.ExitCode;
 import io.clambake.domain.Rules;
+import io.clambake.git.PreCommitHook;
+import io.clambake.git.Repository;
 import io.clambake.output.Diff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +15,12 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,10 +28,12 @@ import picocli.CommandLine.Option;
 @Command(
         name = "init",
         description = {
-            "Set a repository up for Claude Code: protocol, hooks and MCP server.",
+            "Set a repository up for Claude Code: protocol, hooks and MCP server, and git's pre-commit lease guard.",
             "Merges, keeping what is there (a second run changes nothing): Clambake's section into CLAUDE.md,"
                     + " its MCP server into .mcp.json, and its hooks and the permission for its tools"
-                    + " (mcp__clambake) into .claude/settings.json.",
+                    + " (mcp__clambake) into .claude/settings.json; in a git repository, the 'clambake guard' lines"
+                    + " into the pre-commit hook git runs, wherever the hooks path puts it, keeping an existing hook,"
+                    + " which runs after them.",
             "--global writes the user-level files instead:",
             "~/.claude/CLAUDE.md, ~/.claude/settings.json and ~/.claude.json."
         })
@@ -91,14 +97,61 @@ final class InitCommand extends Verb {
                 base,
                 mcpFile,
                 text -> ClaudeCodeFiles.withMcpServer(text, mcpFile.toString(), command.get(0), mcpArgs)));
+        Path preCommit = null;
+        if (!global) {
+            String guard = Launcher.shell(concat(shortRuns, List.of("guard"), projectArgs));
+            preCommit = preCommit(base, guard, changes);
+        }
         if (!dryRun) {
             for (Change c : changes) {
                 if (!"unchanged".equals(c.action())) {
                     write(c.path(), c.after());
+                    if (c.path().equals(preCommit)) {
+                        executable(c.path());
+                    }
                 }
             }
         }
         return report(changes);
+    }
+
+    /**
+     * The git pre-commit guard, when {@code base} is in a git repository: Clambake's lines merged
+     * into the hook git runs (see {@link PreCommitHook}), never replacing it. Where that cannot be
+     * done (no git, a hook in another language), a line on stderr says what to add by hand.
+     */
+    private Path preCommit(Path base, String guard, List<Change> changes) throws IOException {
+        Optional<Repository> repository = Repository.containing(base);
+        if (repository.isEmpty()) {
+            return null;
+        }
+        Path hook;
+        try {
+            hook = PreCommitHook.location(repository.get().top());
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("clambake init: no git pre-commit guard: " + e.getMessage());
+            return null;
+        }
+        String before = Files.exists(hook) ? Files.readString(hook, StandardCharsets.UTF_8) : null;
+        Optional<String> after = PreCommitHook.merge(before, PreCommitHook.block(guard));
+        if (after.isEmpty()) {
+            spec.commandLine()
+                    .getErr()
+                    .println("clambake init: " + hook + " is not a shell script; to guard commits"
+                            + " against others' leases, make it run: " + guard + " (exit 6 means refused)");
+            return null;
+        }
+        Path shown = hook.startsWith(base) ? base.relativize(hook) : hook;
+        changes.add(new Change(hook, shown.toString(), before, after.get()));
+        return hook;
+    }
+
+    private static void executable(Path path) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            path.toFile().setExecutable(true);
+        }
     }
 
     private int report(List<Change> changes) {

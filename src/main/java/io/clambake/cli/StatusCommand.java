@@ -1,14 +1,17 @@
 package io.clambake.cli;
 
 import io.clambake.db.InstanceDao;
+import io.clambake.db.LeaseDao;
 import io.clambake.db.LogDao;
 import io.clambake.db.MessageQueries;
 import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
+import io.clambake.domain.Lease;
 import io.clambake.domain.LogEntry;
 import io.clambake.domain.Message;
 import io.clambake.domain.Rules;
 import io.clambake.output.HostLabels;
+import io.clambake.output.LeaseText;
 import io.clambake.output.Text;
 import io.clambake.output.Views;
 import java.io.PrintWriter;
@@ -25,7 +28,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "status",
         description = {
-            "Show live instances and recent activity (messages and log entries).",
+            "Show live instances, active leases (of --project, else of your project) and recent activity"
+                    + " (messages and log entries).",
             "Direct messages between two others show from, to, type and time only."
         })
 final class StatusCommand extends Verb {
@@ -64,6 +68,10 @@ final class StatusCommand extends Verb {
         List<Message> messages =
                 new MessageQueries(session.db()).recent(me.map(Instance::id).orElse(null), project, limit);
         List<LogEntry> log = new LogDao(session.db()).recent(project, limit);
+        // The leases of the project asked for, else of the caller's, else of every project.
+        String leaseProject =
+                project != null ? project : me.map(Instance::project).orElse(null);
+        List<Lease> leases = new LeaseDao(session.db()).active(leaseProject, null);
         OffsetDateTime now = session.now();
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -75,6 +83,7 @@ final class StatusCommand extends Verb {
                             .toList());
             doc.put("messages", messages.stream().map(Views::message).toList());
             doc.put("log", log.stream().map(Views::logEntry).toList());
+            doc.put("leases", leases.stream().map(Views::lease).toList());
             return printJson(doc);
         }
         PrintWriter out = out();
@@ -94,6 +103,13 @@ final class StatusCommand extends Verb {
                         Text.oneLine(i.task() == null ? "-" : i.task(), 60));
             }
             table.print(out);
+        }
+        if (!leases.isEmpty()) {
+            out.println();
+            out.println("ACTIVE LEASES" + (leaseProject == null ? "" : " in " + leaseProject));
+            Text.Table held = new Text.Table().row(LeaseText.HEADER);
+            leases.forEach(l -> held.row(LeaseText.row(l, now)));
+            held.print(out);
         }
         out.println();
         out.println("RECENT MESSAGES");

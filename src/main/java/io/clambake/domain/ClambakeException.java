@@ -13,6 +13,11 @@ public class ClambakeException extends RuntimeException {
         this.failure = failure;
     }
 
+    /** The instance that holds what the command wanted (exit 6), else null; the error document names it. */
+    public String holder() {
+        return null;
+    }
+
     public Failure failure() {
         return failure;
     }

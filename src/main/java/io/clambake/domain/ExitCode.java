@@ -10,6 +10,8 @@ public final class ExitCode {
     public static final int NOT_FOUND = 3;
     public static final int NOT_REGISTERED = 4;
     public static final int UNAVAILABLE = 5;
+    /** A lease target is held by another instance (lease, and the pre-commit guard). */
+    public static final int HELD = 6;
 
     private ExitCode() {}
 }

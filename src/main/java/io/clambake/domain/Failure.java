@@ -6,6 +6,7 @@ public enum Failure {
     NOT_FOUND(ExitCode.NOT_FOUND),
     NOT_REGISTERED(ExitCode.NOT_REGISTERED),
     DATABASE_UNAVAILABLE(ExitCode.UNAVAILABLE),
+    HELD(ExitCode.HELD),
     INTERNAL(ExitCode.OTHER);
 
     private final int exitCode;

@@ -28,6 +28,14 @@ public final class Rules {
     public static final DurationRange STALE_AFTER = new DurationRange(Duration.ofMinutes(10), Duration.ofDays(365));
     /** How often a hook looks for new messages after tool calls; 0s looks after every call. */
     public static final DurationRange TOOL_INTERVAL = new DurationRange(Duration.ZERO, Duration.ofHours(1));
+    /** {@code lease --ttl}: at least a second, at most a working day; renew a longer lease. */
+    public static final DurationRange LEASE_TTL = new DurationRange(Duration.ofSeconds(1), Duration.ofHours(24));
+    /** {@code lease --wait}. */
+    public static final DurationRange LEASE_WAIT = new DurationRange(Duration.ZERO, Duration.ofHours(1));
+    /** {@code hook --edit-window}: how recent another instance's edit must be to be worth a warning. */
+    public static final DurationRange EDIT_WINDOW = new DurationRange(Duration.ZERO, Duration.ofHours(24));
+
+    public static final int MAX_REASON = 500;
     /** How long the resident process waits for a command before it exits. */
     public static final DurationRange RESIDENT_IDLE = new DurationRange(Duration.ofSeconds(1), Duration.ofDays(7));
     /**

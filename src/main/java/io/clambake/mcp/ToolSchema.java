@@ -59,7 +59,13 @@ public record ToolSchema(
 
     private static void add(String name, ArgSpec arg, Map<String, Object> properties, Map<String, ArgSpec> params) {
         Map<String, Object> property = new LinkedHashMap<>();
-        property.put("type", jsonType(arg));
+        if (arg.isMultiValue()) {
+            // Repeatable (lease TARGET..., --resource NAME...): an array of the values.
+            property.put("type", "array");
+            property.put("items", Map.of("type", jsonType(arg)));
+        } else {
+            property.put("type", jsonType(arg));
+        }
         property.put("description", terse(arg));
         properties.put(name, property);
         params.put(name, arg);
@@ -100,6 +106,18 @@ public record ToolSchema(
                         + String.join(", ", params.keySet()) + ")");
             }
             if (entry.getValue() == null) {
+                continue;
+            }
+            if (arg.isMultiValue()) {
+                List<?> values = entry.getValue() instanceof List<?> list ? list : List.of(entry.getValue());
+                for (Object element : values) {
+                    String value = text(entry.getKey(), jsonType(arg), element);
+                    if (arg instanceof OptionSpec option) {
+                        options.add(option.longestName() + "=" + value);
+                    } else {
+                        positionals.add(value);
+                    }
+                }
                 continue;
             }
             String value = text(entry.getKey(), jsonType(arg), entry.getValue());

@@ -48,8 +48,19 @@ import picocli.CommandLine.Model.CommandSpec;
  * McpCommand so that no other verb loads the MCP SDK.
  */
 public final class ToolServer {
-    public static final List<String> VERBS =
-            List.of("status", "inbox", "read", "send", "heartbeat", "log", "remember", "recall", "update-memory");
+    public static final List<String> VERBS = List.of(
+            "status",
+            "inbox",
+            "read",
+            "send",
+            "heartbeat",
+            "log",
+            "remember",
+            "recall",
+            "update-memory",
+            "lease",
+            "release",
+            "leases");
     private static final Duration HEARTBEAT = Duration.ofMinutes(5);
     private static final int POOL_SIZE = 4;
 
@@ -75,7 +86,14 @@ public final class ToolServer {
             PrintWriter err,
             Map<String, CommandSpec> verbs,
             Function<ConnectionSource, Runner> runners) {
-        this.env = env.withStdin(InputStream.nullInputStream());
+        // Tools act in the instance's directory (lease paths are relative to it), wherever the
+        // client started the server.
+        this.env = new Environment(
+                env.variables(),
+                java.nio.file.Path.of(request.place().dir()),
+                env.home(),
+                InputStream.nullInputStream(),
+                env.callerPid());
         this.settings = settings;
         this.request = request;
         this.err = err;

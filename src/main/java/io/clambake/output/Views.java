@@ -1,6 +1,7 @@
 package io.clambake.output;
 
 import io.clambake.domain.Instance;
+import io.clambake.domain.Lease;
 import io.clambake.domain.LogEntry;
 import io.clambake.domain.Memory;
 import io.clambake.domain.Message;
@@ -63,10 +64,35 @@ public final class Views {
 
     /** The error document of every failed command, on the command line and from the MCP server alike. */
     public static Map<String, Object> error(int exitCode, String message) {
+        return error(exitCode, message, null);
+    }
+
+    /** The error document; {@code holder}: the instance holding a lease the command wanted (exit 6), else null. */
+    public static Map<String, Object> error(int exitCode, String message, String holder) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("exit_code", exitCode);
         error.put("message", message);
+        if (holder != null) {
+            error.put("holder", holder);
+        }
         return Map.of("error", error);
+    }
+
+    public static Map<String, Object> lease(Lease l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", l.id());
+        m.put("project", l.project());
+        m.put("target", l.target().target());
+        m.put("kind", l.target().kind().label());
+        m.put("shared", l.shared());
+        m.put("holder", l.holder());
+        m.put("host", l.host());
+        m.put("task", l.task());
+        m.put("reason", l.reason());
+        m.put("since", l.acquiredAt());
+        m.put("expires_at", l.expiresAt());
+        m.put("renewed", l.renewed());
+        return m;
     }
 
     public static Map<String, Object> logEntry(LogEntry e) {

@@ -1,6 +1,7 @@
 package io.clambake.web;
 
 import io.clambake.db.InstanceDao;
+import io.clambake.db.LeaseDao;
 import io.clambake.db.LogDao;
 import io.clambake.db.MemoryDao;
 import io.clambake.db.MessageQueries;
@@ -62,6 +63,7 @@ final class Panels {
             new Panel("projects", Set.of("instances", "memories"), Panels::projects),
             new Panel("messages", Set.of("messages"), Panels::messages),
             new Panel("memories", Set.of("memories"), Panels::memories),
+            new Panel("leases", Set.of("leases", "instances"), Panels::leases),
             new Panel("log", Set.of("action_log"), Panels::log));
 
     private Panels() {}
@@ -141,6 +143,15 @@ final class Panels {
         view.put("more", found.size() > LIMIT);
         view.put("search", filter.search());
         return view;
+    }
+
+    private static Object leases(Connection c, Filter filter, OffsetDateTime now) throws SQLException {
+        return Map.of(
+                "leases",
+                new LeaseDao(c)
+                        .active(filter.project(), null).stream()
+                                .map(Views::lease)
+                                .toList());
     }
 
     private static Object log(Connection c, Filter filter, OffsetDateTime now) throws SQLException {

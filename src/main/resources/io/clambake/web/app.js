@@ -23,6 +23,7 @@ const panels = {
   projects: renderProjects,
   messages: renderMessages,
   memories: renderMemories,
+  leases: renderLeases,
   log: renderLog,
 };
 
@@ -269,6 +270,27 @@ function statusChooser(memory) {
     }
   });
   return select;
+}
+
+function renderLeases(data) {
+  $('leases-count').textContent = data.leases.length ? data.leases.length + ' active' : '';
+  const rows = data.leases.map((l) =>
+    el(
+      'li',
+      { class: 'row lease', data: { leaseId: l.id } },
+      el(
+        'div',
+        { class: 'line' },
+        el('strong', { class: 'target' }, l.kind === 'resource' ? 'resource ' + l.target : l.target),
+        badge(l.shared ? 'shared' : 'exclusive', l.shared ? undefined : 'warn'),
+        badge(l.project, 'project'),
+        el('span', { class: 'muted push' }, 'until ' + new Date(l.expires_at).toLocaleTimeString()),
+      ),
+      el('div', { class: 'task' }, l.holder + ' on ' + l.host + (l.reason ? ': ' + l.reason : '')),
+      el('div', { class: 'muted small' }, 'since ', time(l.since), l.task ? ' - ' + l.task : ''),
+    ),
+  );
+  fill($('leases'), rows, 'No active lease' + (state.project ? ' in ' + state.project : '') + '.');
 }
 
 function renderLog(data) {
