@@ -169,6 +169,7 @@ final class HookCommand extends Verb {
                         commandUnlessOnPath(),
                         new InstanceDao(session.db()).live(null),
                         new MessageQueries(session.db()).blockers(me, Briefing.BLOCKERS),
+                        new MessageQueries(session.db()).unacknowledged(me, Briefing.UNACKNOWLEDGED),
                         messages.remind(me, sessionId(payload), Briefing.UNREAD, again),
                         memories.recall(new MemoryDao.Query(
                                 MemoryScope.PROJECT, me.project(), null, null, active, Briefing.PROJECT_MEMORIES)),

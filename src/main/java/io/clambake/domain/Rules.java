@@ -28,6 +28,13 @@ public final class Rules {
     public static final DurationRange STALE_AFTER = new DurationRange(Duration.ofMinutes(10), Duration.ofDays(365));
     /** How often a hook looks for new messages after tool calls; 0s looks after every call. */
     public static final DurationRange TOOL_INTERVAL = new DurationRange(Duration.ZERO, Duration.ofHours(1));
+    /** How long {@code inbox --wait} and {@code read --next --wait} wait for mail. */
+    public static final DurationRange WAIT = new DurationRange(Duration.ZERO, Duration.ofDays(1));
+    /**
+     * How long a Stop hook waits for mail that should wake its agent ({@code hook --stop-wait});
+     * Claude Code kills the hook at its timeout, an hour (HookEvent).
+     */
+    public static final DurationRange STOP_WAIT = new DurationRange(Duration.ZERO, Duration.ofMinutes(55));
     /** How long the resident process waits for a command before it exits. */
     public static final DurationRange RESIDENT_IDLE = new DurationRange(Duration.ofSeconds(10), Duration.ofDays(7));
     /**
