@@ -10,6 +10,8 @@ import java.util.Set;
 final class Mail {
     /** The tables whose changes can bring mail. */
     static final Set<String> TABLES = Set.of("messages");
+    /** What a Stop hook's waiter watches: mail, and its session's row (a newer waiter, the session's end). */
+    static final Set<String> WAKERS = Set.of("messages", "agent_sessions");
 
     private Mail() {}
 
