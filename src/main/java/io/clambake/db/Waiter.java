@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Waits for something to appear in the database without polling: LISTENs for the change
@@ -26,6 +27,7 @@ public final class Waiter {
     static final Duration CHECK_AFTER = Duration.ofSeconds(60);
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final AtomicInteger WAITING = new AtomicInteger();
 
     /** The thing waited for, looked up on the listening connection; empty while it is not there. */
     @FunctionalInterface
@@ -36,12 +38,29 @@ public final class Waiter {
     private Waiter() {}
 
     /**
+     * Threads of this process waiting right now: a long-lived process (the resident) does not
+     * count them against its limit of commands at once, so waiting agents never crowd out others.
+     */
+    public static int waiting() {
+        return WAITING.get();
+    }
+
+    /**
      * The check's first non-empty answer, or empty when {@code timeout} passes (or the thread is
      * interrupted) first. A database that stays unreachable to the end fails with its error.
      */
     public static <T> Optional<T> until(DatabaseSettings settings, Duration timeout, Set<String> tables, Check<T> check)
             throws SQLException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        WAITING.incrementAndGet();
+        try {
+            return wait(settings, System.nanoTime() + timeout.toNanos(), tables, check);
+        } finally {
+            WAITING.decrementAndGet();
+        }
+    }
+
+    private static <T> Optional<T> wait(DatabaseSettings settings, long deadline, Set<String> tables, Check<T> check)
+            throws SQLException {
         Duration backoff = Duration.ofMillis(100);
         while (true) {
             Exception failure;

@@ -48,8 +48,20 @@ import picocli.CommandLine.Model.CommandSpec;
  * McpCommand so that no other verb loads the MCP SDK.
  */
 public final class ToolServer {
-    public static final List<String> VERBS =
-            List.of("status", "inbox", "read", "send", "heartbeat", "log", "remember", "recall", "update-memory");
+    public static final List<String> VERBS = List.of(
+            "status",
+            "inbox",
+            "read",
+            "send",
+            "thread",
+            "ack",
+            "close",
+            "search",
+            "heartbeat",
+            "log",
+            "remember",
+            "recall",
+            "update-memory");
     private static final Duration HEARTBEAT = Duration.ofMinutes(5);
     private static final int POOL_SIZE = 4;
 
