@@ -77,7 +77,7 @@ public final class Briefing {
             b.more(others.size() - LIVE, "clambake status");
         }
         if (!s.blockers().items().isEmpty()) {
-            b.line("Open blockers (their sender closes them):");
+            b.line("Open blockers:");
             s.blockers().items().forEach(b::message);
             b.more(s.blockers().total() - s.blockers().items().size(), "clambake inbox");
         }

@@ -86,7 +86,7 @@ final class HookCommand extends Verb {
 
     @Option(
             names = "--stop-wait",
-            paramLabel = "DURATION",
+            paramLabel = "TIME",
             defaultValue = "30m",
             description = "How long a Stop hook waits for mail; 0s to 55m (default: ${DEFAULT-VALUE}).")
     String stopWait;
@@ -95,9 +95,11 @@ final class HookCommand extends Verb {
             names = "--wake",
             paramLabel = "KINDS",
             split = ",",
+            hideParamSyntax = true,
             defaultValue = "direct,blocker,warning",
-            description = "What wakes an idle agent: direct (any direct message) and message types (info,"
-                    + " warning, blocker, request, done, for broadcasts too) (default: ${DEFAULT-VALUE}).")
+            description = "What wakes an idle agent at a Stop: direct (every direct message) and message"
+                    + " types, broadcasts included (info, warning, blocker, request, done); default:"
+                    + " ${DEFAULT-VALUE}.")
     List<String> wake;
 
     private Duration interval;
