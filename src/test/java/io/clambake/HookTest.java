@@ -91,6 +91,10 @@ class HookTest extends DatabaseTest {
                     ExitCode.OK,
                     peer.run("heartbeat", "--task", "task " + i + " " + longText)
                             .code());
+            assertEquals(
+                    ExitCode.OK,
+                    peer.run("lease", "--resource", "resource-" + i, "--reason", "reason " + "q".repeat(300))
+                            .code());
         }
         Cli sender = shell("h12", "/work/s12/peer-0-" + "d".repeat(30));
         for (int i = 0; i < 7; i++) {
@@ -128,13 +132,16 @@ class HookTest extends DatabaseTest {
                 claude.runWithStdin(start, "hook", "--project", "wide").code());
         for (int i = 0; i < 10; i++) {
             send(sender, nameOf(claude), "warning", "warning " + i + " " + "w".repeat(150));
+            send(claude, nameOf(sender), "request", "request " + i + " " + "r".repeat(150));
         }
 
         String briefing = context(claude.runWithStdin(
                 payload("session-start-compact", "s12", "/work/s12/alpha"), "hook", "--project", "wide"));
 
         System.out.println("a briefing with every list at its cap: " + briefing.length() + " characters");
-        assertTrue(briefing.length() < 6_000, briefing.length() + " characters:\n" + briefing);
+        assertTrue(briefing.length() < 8_000, briefing.length() + " characters:\n" + briefing);
+        assertTrue(briefing.contains("+5 more (clambake leases)"), briefing);
+        assertTrue(briefing.contains("Your requests and blockers no one has acknowledged yet:"), briefing);
         assertTrue(
                 Pattern.compile("^\\+\\d+ more \\(clambake status\\)$", Pattern.MULTILINE)
                         .matcher(briefing)

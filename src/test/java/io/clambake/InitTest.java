@@ -67,10 +67,14 @@ class InitTest {
         assertEquals(
                 "prettier --write",
                 settings.at("/hooks/PostToolUse/0/hooks/0/command").asText());
-        for (String event : List.of("SessionStart", "UserPromptSubmit", "PostToolUse", "SessionEnd")) {
+        for (String event : List.of("SessionStart", "UserPromptSubmit", "PostToolUse", "SessionEnd", "Stop")) {
             assertEquals(List.of(HOOK), ourCommands(settings, event), event);
         }
         assertEquals(10, settings.at("/hooks/SessionStart/0/hooks/0/timeout").asInt());
+        assertFalse(settings.at("/hooks/SessionStart/0/hooks/0").has("asyncRewake"));
+        // The Stop hook waits in the background for mail, and wakes the idle agent with it.
+        assertTrue(settings.at("/hooks/Stop/0/hooks/0/asyncRewake").asBoolean());
+        assertEquals(3600, settings.at("/hooks/Stop/0/hooks/0/timeout").asInt());
         JsonNode server = JSON.readTree(afterFirst.get(".mcp.json")).at("/mcpServers/clambake");
         assertEquals("stdio", server.get("type").asText());
         assertEquals("/opt/java/bin/java", server.get("command").asText());

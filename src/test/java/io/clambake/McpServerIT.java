@@ -44,6 +44,10 @@ class McpServerIT extends DatabaseTest {
             "inbox",
             "read",
             "send",
+            "thread",
+            "ack",
+            "close",
+            "search",
             "heartbeat",
             "log",
             "remember",
@@ -90,8 +94,9 @@ class McpServerIT extends DatabaseTest {
         }
         assertEquals(TOOLS, names);
         JsonNode send = tools.get(3).get("inputSchema");
-        assertEquals(List.of("to", "type", "subject", "body", "ttl"), fieldNames(send.get("properties")));
-        assertEquals("[\"to\",\"subject\"]", send.get("required").toString());
+        assertEquals(List.of("to", "type", "subject", "body", "ttl", "reply-to"), fieldNames(send.get("properties")));
+        assertFalse(send.has("required"), "to and subject may come from the message replied to");
+        assertFalse(tools.get(1).at("/inputSchema/properties").has("wait"), "a tool call never blocks");
         assertEquals(ExitCode.OK, server.exitValue());
         assertEquals(0, liveInstances(), "deregistered on exit");
     }
@@ -128,6 +133,14 @@ class McpServerIT extends DatabaseTest {
             JsonNode inbox = call(beta, "inbox", Map.of("limit", 5));
             JsonNode read = call(beta, "read", Map.of("id", id));
             JsonNode after = call(beta, "inbox", Map.of());
+            JsonNode acked = call(beta, "ack", Map.of("id", id));
+            JsonNode reply = call(beta, "send", Map.of("reply-to", id, "body", "on it, retries look fine"));
+            JsonNode thread = call(alpha, "thread", Map.of("id", id));
+            JsonNode found = call(alpha, "search", Map.of("query", "retrying"));
+            long blocker = call(alpha, "send", Map.of("to", "@all", "type", "blocker", "subject", "Editing CI"))
+                    .at("/message/id")
+                    .asLong();
+            JsonNode closed = call(alpha, "close", Map.of("id", blocker));
             McpSchema.CallToolResult unknown = alpha.callTool(
                     new McpSchema.CallToolRequest("send", Map.of("to", "no-such-name", "subject", "hello")));
             McpSchema.CallToolResult badArgument =
@@ -149,6 +162,12 @@ class McpServerIT extends DatabaseTest {
                     "the retry logic in payments/", read.at("/message/body").asText());
             assertTrue(read.get("first_read").asBoolean());
             assertEquals(0, after.get("unread").asInt());
+            assertTrue(acked.get("first_ack").asBoolean(), acked.toString());
+            assertEquals(a, reply.at("/message/to").asText());
+            assertEquals("Re: Review my PR", reply.at("/message/subject").asText());
+            assertEquals(List.of("Review my PR", "Re: Review my PR"), subjects(thread));
+            assertEquals(List.of("Re: Review my PR", "Review my PR"), subjects(found));
+            assertFalse(closed.at("/message/closed_at").isNull(), closed.toString());
             assertTrue(unknown.isError());
             assertEquals(
                     ExitCode.NOT_FOUND,

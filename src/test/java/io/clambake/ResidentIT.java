@@ -145,6 +145,49 @@ class ResidentIT extends DatabaseTest {
                 "peak memory " + resident.get("peak_rss_kib") + " KiB");
     }
 
+    @Test
+    void aWaitingStopHookLeavesTheResidentFreeAndWakesOnMail() throws Exception {
+        Map<String, String> env = env(cache("stop"), "require");
+        startResident(env);
+        Path elsewhere = Files.createDirectories(root.resolve("work-beta"));
+        assertEquals(
+                ExitCode.OK,
+                LauncherProcess.run(env, elsewhere, new byte[0], "register", "--project", "it", "--name", "beta")
+                        .code());
+        LauncherProcess.Result started = LauncherProcess.run(
+                env,
+                work,
+                HookPayloads.payload("session-start", "stop-1", work.toString()).getBytes(StandardCharsets.UTF_8),
+                "hook",
+                "--project",
+                "it");
+        assertTrue(started.out().contains("you are alpha"), started::toString);
+
+        LauncherProcess.Launch stop = LauncherProcess.start(env, work, "hook", "--project", "it");
+        try (OutputStream in = stop.stdin()) {
+            in.write(HookPayloads.payload("stop", "stop-1", work.toString()).getBytes(StandardCharsets.UTF_8));
+        }
+        long waiting = 0;
+        for (int i = 0; i < 120 && waiting < 1; i++) {
+            waiting = residentStatus(env).get(0).get("waiting_commands").asLong();
+            Thread.sleep(250);
+        }
+        assertEquals(1, waiting, "the Stop hook waits in the resident process");
+        // Meanwhile the resident serves others (CLAMBAKE_RESIDENT=require: nowhere else).
+        long before = residentStatus(env).get(0).get("commands").asLong();
+        LauncherProcess.Result meanwhile = LauncherProcess.run(env, work, new byte[0], "status", "--json");
+        assertEquals(ExitCode.OK, meanwhile.code(), meanwhile::toString);
+        assertTrue(residentStatus(env).get(0).get("commands").asLong() > before);
+
+        LauncherProcess.Result sent = LauncherProcess.run(
+                env, elsewhere, new byte[0], "send", "--to", "alpha", "--subject", "wake up, alpha");
+        assertEquals(ExitCode.OK, sent.code(), sent::toString);
+        LauncherProcess.Result woken = stop.finish(60);
+        assertEquals(2, woken.code(), woken::toString);
+        assertTrue(woken.err().contains("wake up, alpha"), woken::toString);
+        assertEquals(0, residentStatus(env).get(0).get("waiting_commands").asLong());
+    }
+
     private void awaitRunning(Map<String, String> env, int count) throws Exception {
         long running = 0;
         for (int i = 0; i < 120 && running < count; i++) {

@@ -21,6 +21,7 @@ public final class Briefing {
     public static final int LIVE = 8;
     public static final int BLOCKERS = 5;
     public static final int UNREAD = 8;
+    public static final int UNACKNOWLEDGED = 5;
     public static final int PROJECT_MEMORIES = 5;
     public static final int GLOBAL_MEMORIES = 3;
     public static final int LEASES = 5;
@@ -28,9 +29,11 @@ public final class Briefing {
 
     private final StringBuilder text = new StringBuilder();
     private final OffsetDateTime now;
+    private final String me;
 
-    private Briefing(OffsetDateTime now) {
+    private Briefing(OffsetDateTime now, String me) {
         this.now = now;
+        this.me = me;
     }
 
     /** {@code command}: how to run clambake when it is not on the PATH, else null. */
@@ -42,13 +45,14 @@ public final class Briefing {
             List<Instance> live,
             Page<Message> blockers,
             List<Lease> leases,
+            Page<Message> unacknowledged,
             Page<Message> unread,
             Page<Memory> projectMemories,
             Page<Memory> globalMemories) {}
 
     public static String start(Start s, OffsetDateTime now) {
-        Briefing b = new Briefing(now);
         Instance me = s.me();
+        Briefing b = new Briefing(now, me.name());
         b.line("Clambake (coordination between agent sessions): you are " + me.name() + " (project " + me.project()
                 + ", host " + me.host() + ", " + me.dir() + "). "
                 + (s.envPersisted()
@@ -89,6 +93,11 @@ public final class Briefing {
                             + l.expiresAt().toInstant() + (l.reason() == null ? "" : ": " + l.reason())));
             b.more(s.leases().size() - LEASES, "clambake leases");
         }
+        if (!s.unacknowledged().items().isEmpty()) {
+            b.line("Your requests and blockers no one has acknowledged yet:");
+            s.unacknowledged().items().forEach(b::message);
+            b.more(s.unacknowledged().total() - s.unacknowledged().items().size(), "clambake status");
+        }
         Set<Long> listed = s.blockers().items().stream().map(Message::id).collect(Collectors.toSet());
         List<Message> unread = s.unread().items().stream()
                 .filter(m -> !listed.contains(m.id()))
@@ -112,7 +121,7 @@ public final class Briefing {
         if (fresh.items().isEmpty()) {
             return null;
         }
-        Briefing b = new Briefing(now);
+        Briefing b = new Briefing(now, me.name());
         b.line("Clambake: new message" + (fresh.items().size() == 1 ? "" : "s") + " for " + me.name()
                 + " (`clambake read ID` shows one whole and marks it read):");
         fresh.items().forEach(b::message);
@@ -132,7 +141,7 @@ public final class Briefing {
     }
 
     private void message(Message m) {
-        String to = m.to().startsWith("@") ? " -> " + m.to() : "";
+        String to = m.to().startsWith("@") || m.from().equals(me) ? " -> " + m.to() : "";
         item("#" + m.id() + " " + m.type().label() + " from " + Text.sender(m.from()) + to + ", "
                 + Text.age(m.createdAt(), now) + ": " + m.subject() + (m.body().isBlank() ? "" : " - " + m.body()));
     }

@@ -17,7 +17,13 @@ public enum HookEvent {
      */
     PRE_TOOL_USE("PreToolUse", "Edit|Write|NotebookEdit|MultiEdit"),
     POST_TOOL_USE("PostToolUse"),
-    SESSION_END("SessionEnd");
+    SESSION_END("SessionEnd"),
+    /**
+     * The agent finished a turn: in the background ({@code asyncRewake}) the hook waits for mail
+     * that should wake it, and exits 2 with a reminder on stderr when some comes. Claude Code
+     * kills it after an hour; its own wait ({@code hook --stop-wait}) ends sooner.
+     */
+    STOP("Stop", null, 3600, true);
 
     /** Claude Code kills a hook after this long; Clambake's own bounds end it much sooner. */
     static final int TIMEOUT_SECONDS = 10;

@@ -7,6 +7,7 @@ import io.clambake.claude.HookPayload;
 import io.clambake.claude.Launcher;
 import io.clambake.config.ProjectNames;
 import io.clambake.db.AgentSessionDao;
+import io.clambake.db.Database;
 import io.clambake.db.InstanceDao;
 import io.clambake.db.LeaseDao;
 import io.clambake.db.MemoryDao;
@@ -20,6 +21,7 @@ import io.clambake.domain.LeaseTarget;
 import io.clambake.domain.MemoryScope;
 import io.clambake.domain.MemoryStatus;
 import io.clambake.domain.Message;
+import io.clambake.domain.MessageType;
 import io.clambake.domain.NameGenerator;
 import io.clambake.domain.Page;
 import io.clambake.domain.Rules;
@@ -27,14 +29,17 @@ import io.clambake.git.Repository;
 import io.clambake.output.LeaseText;
 import io.clambake.output.Text;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,6 +51,11 @@ import picocli.CommandLine.Option;
             "SessionStart registers and briefs; UserPromptSubmit and PostToolUse remind of new messages;"
                     + " PreToolUse (file edits) denies an edit under another live instance's exclusive lease and warns"
                     + " of another's recent edit of the file; PostToolUse records edits; SessionEnd deregisters.",
+            "Stop (run in the background, asyncRewake) waits for mail that should wake the idle agent;"
+                    + " when some comes it prints a reminder on stderr and exits 2, which wakes it. It exits 0"
+                    + " when its wait ends, when the session ends or a newer Stop of the session replaces it,"
+                    + " and at once under non-interactive claude -p (CLAUDE_CODE_ENTRYPOINT=sdk-cli or"
+                    + " CLAUDE_CODE_SESSION_ATTENDED=0). No message is shown to a session twice.",
             "Fail-open: once its command line is parsed, a problem (bad input, an option out of range, the"
                     + " database down) is one line on stderr, and the exit code is 0."
         })
@@ -89,8 +99,29 @@ final class HookCommand extends Verb {
                     + " 24h, 0s: never (default: ${DEFAULT-VALUE}).")
     String editWindow;
 
-    private Duration interval;
     private Duration window;
+
+    @Option(
+            names = "--stop-wait",
+            paramLabel = "TIME",
+            defaultValue = "30m",
+            description = "How long a Stop hook waits for mail; 0s to 55m (default: ${DEFAULT-VALUE}).")
+    String stopWait;
+
+    @Option(
+            names = "--wake",
+            paramLabel = "KINDS",
+            split = ",",
+            hideParamSyntax = true,
+            defaultValue = "direct,blocker,warning",
+            description = "What wakes an idle agent at a Stop: direct (every direct message) and message"
+                    + " types, broadcasts included (info, warning, blocker, request, done); default:"
+                    + " ${DEFAULT-VALUE}.")
+    List<String> wake;
+
+    private Duration interval;
+    private Duration waitFor;
+    private MessageDao.Wake wakeOn;
 
     /** The answer is always Claude Code's hook JSON. */
     @Override
@@ -110,6 +141,8 @@ final class HookCommand extends Verb {
             // Options are checked before the database is touched; a bad one still fails open.
             interval = Rules.duration("--tool-interval", toolInterval, Rules.TOOL_INTERVAL);
             window = Rules.duration("--edit-window", editWindow, Rules.EDIT_WINDOW);
+            waitFor = Rules.duration("--stop-wait", stopWait, Rules.STOP_WAIT);
+            wakeOn = wake(wake);
             if (limit < 1 || limit > 50) {
                 throw ClambakeException.invalid("--limit must be between 1 and 50");
             }
@@ -119,6 +152,9 @@ final class HookCommand extends Verb {
         try {
             session.parameters(FAIL_FAST);
             Optional<HookEvent> event = HookEvent.of(payload.event());
+            if (event.orElse(null) == HookEvent.STOP) {
+                return stop(session, payload);
+            }
             String context = event.isEmpty()
                     ? null
                     : switch (event.get()) {
@@ -127,6 +163,7 @@ final class HookCommand extends Verb {
                         case PRE_TOOL_USE -> beforeEdit(session, payload);
                         case POST_TOOL_USE -> toolUse(session, payload);
                         case SESSION_END -> end(session, payload);
+                        case STOP -> null;
                     };
             if (context != null) {
                 printJson(event.get().context(context));
@@ -224,6 +261,61 @@ final class HookCommand extends Verb {
         return null;
     }
 
+    /**
+     * Waits for mail that should wake the agent, and wakes it: exit 2 with a reminder on stderr.
+     * Everything else ends in exit 0 and silence, since a Stop hook's exit 2 is a wake-up call.
+     */
+    private int stop(Session session, HookPayload payload) throws Exception {
+        if ("sdk-cli".equals(environment().get("CLAUDE_CODE_ENTRYPOINT"))
+                || "0".equals(environment().get("CLAUDE_CODE_SESSION_ATTENDED"))) {
+            return ExitCode.OK; // under claude -p a Stop hook holds up the run
+        }
+        String id = sessionId(payload);
+        Optional<AgentSessionDao.Waiting> waiting = new AgentSessionDao(session.db()).startWaiter(id);
+        if (waiting.isEmpty() || waitFor.isZero()) {
+            return ExitCode.OK;
+        }
+        long generation = waiting.get().generation();
+        Optional<String> woken = Mail.await(session, waitFor, Mail.WAKERS, c -> {
+            Optional<Instance> me = new AgentSessionDao(c).stillWaiting(id, generation);
+            if (me.isEmpty() || !me.get().live()) {
+                return Optional.of(""); // replaced by a newer waiter, or the session ended
+            }
+            Page<Message> fresh = new MessageDao(c).remind(me.get(), id, limit, false, wakeOn);
+            return fresh.items().isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(Briefing.reminder(me.get(), fresh, Database.now(c)));
+        });
+        if (woken.isEmpty() || woken.get().isEmpty()) {
+            return ExitCode.OK;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(woken.get());
+        err.flush();
+        return WAKE;
+    }
+
+    /** A Stop hook's exit code that wakes the agent, showing its stderr. */
+    static final int WAKE = 2;
+
+    private static MessageDao.Wake wake(List<String> kinds) {
+        boolean direct = false;
+        Set<MessageType> types = EnumSet.noneOf(MessageType.class);
+        for (String kind : kinds) {
+            if (kind.strip().equals("direct")) {
+                direct = true;
+            } else {
+                try {
+                    types.add(MessageType.parse(kind.strip()));
+                } catch (ClambakeException e) {
+                    throw ClambakeException.invalid(
+                            "--wake: unknown kind '" + kind + "' (direct, info, warning, blocker, request, done)");
+                }
+            }
+        }
+        return new MessageDao.Wake(direct, types);
+    }
+
     private AgentSessionDao.Attached attach(Session session, HookPayload payload, boolean fresh) throws Exception {
         String id = sessionId(payload);
         Path directory = session.registrable(session.directory(payload.cwd()));
@@ -247,6 +339,7 @@ final class HookCommand extends Verb {
                         new InstanceDao(session.db()).live(null),
                         new MessageQueries(session.db()).blockers(me, Briefing.BLOCKERS),
                         new LeaseDao(session.db()).active(me.project(), null),
+                        new MessageQueries(session.db()).unacknowledged(me, Briefing.UNACKNOWLEDGED),
                         messages.remind(me, sessionId(payload), Briefing.UNREAD, again),
                         memories.recall(new MemoryDao.Query(
                                 MemoryScope.PROJECT, me.project(), null, null, active, Briefing.PROJECT_MEMORIES)),

@@ -9,6 +9,7 @@ import io.clambake.domain.Rules;
 import io.clambake.output.Text;
 import io.clambake.output.Views;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Parameters;
         name = "read",
         description = {
             "Show a whole message and mark it read for you only.",
-            "--next takes your oldest unread message; sessions racing as one instance never get the same one."
+            "--next takes your oldest unread message; sessions racing as one instance never get the same one.",
+            "--next --wait waits for one when there is none (see inbox --wait); a wait that ends empty prints"
+                    + " 'no unread messages' (JSON: null) and exits 0."
         })
 final class ReadCommand extends Verb {
     @Mixin
@@ -39,14 +42,27 @@ final class ReadCommand extends Verb {
         boolean next;
     }
 
+    @Option(
+            names = "--wait",
+            paramLabel = "DURATION",
+            description = "With --next and no unread mail, wait this long for some: 30s, 10m, 1h; 0s to 1d.")
+    String wait;
+
     @Override
     protected int run(Session session) throws Exception {
         if (!which.next) {
             Rules.id("ID", which.id);
         }
+        if (wait != null && !which.next) {
+            throw ClambakeException.invalid("--wait goes with --next");
+        }
+        Duration waitFor = wait == null ? Duration.ZERO : Rules.duration("--wait", wait, Rules.WAIT);
         Instance me = session.me();
         MessageDao messages = new MessageDao(session.db());
         Optional<MessageDao.Read> read = which.next ? messages.readNext(me) : messages.read(me, which.id);
+        if (read.isEmpty() && which.next && !waitFor.isZero()) {
+            read = Mail.await(session, waitFor, c -> new MessageDao(c).readNext(me));
+        }
         if (read.isEmpty() && !which.next) {
             throw ClambakeException.notFound("no message #" + which.id + " for " + me.name()
                     + " (unknown, expired or addressed to another instance)");

@@ -133,6 +133,7 @@ final class ResidentCommand extends Verb {
         view.put("idle_exit", s.get("idle_exit"));
         view.put("commands", number(s.get("requests")));
         view.put("running_commands", number(s.get("in_flight")));
+        view.put("waiting_commands", number(s.get("waiting")));
         view.put("java", s.get("java"));
         view.put("jar", s.get("jar"));
         view.put("rss_kib", number(s.get("rss_kib")));

@@ -2,6 +2,7 @@ package io.clambake.cli;
 
 import io.clambake.db.InstanceDao;
 import io.clambake.db.MessageDao;
+import io.clambake.db.MessageQueries;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.ExitCode;
 import io.clambake.domain.Instance;
@@ -19,12 +20,20 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "send",
-        description = "Send a message to one instance, to every instance (@all) or to a project (@project:P).")
+        description = {
+            "Send a message to one instance, to every instance (@all) or to a project (@project:P).",
+            "--reply-to ID answers a message you may read: the reply joins its thread, goes to its sender"
+                    + " (your reply to your own message goes where that one went) unless --to says otherwise,"
+                    + " and its subject defaults to 'Re: <subject>'. A done reply to your own blocker closes it."
+        })
 final class SendCommand extends Verb {
     @Mixin
     CallerOptions caller;
 
-    @Option(names = "--to", required = true, paramLabel = "NAME|@all|@project:P", description = "Recipient.")
+    @Option(
+            names = "--to",
+            paramLabel = "NAME|@all|@project:P",
+            description = "Recipient (required unless --reply-to).")
     String to;
 
     @Option(
@@ -36,9 +45,9 @@ final class SendCommand extends Verb {
 
     @Option(
             names = "--subject",
-            required = true,
             paramLabel = "S",
-            description = "One-line subject (max 200 characters, no control characters).")
+            description =
+                    "One-line subject (max 200 characters, no control characters; required unless" + " --reply-to).")
     String subject;
 
     @Option(
@@ -54,14 +63,45 @@ final class SendCommand extends Verb {
             description = "Expire after this long: 90s, 30m, 2h, 7d; 1s to 365d (default: ${DEFAULT-VALUE}).")
     String ttl;
 
+    @Option(
+            names = "--reply-to",
+            paramLabel = "ID",
+            description = "Answer this message, joining its conversation ('thread ID').")
+    Long replyTo;
+
     @Override
     protected int run(Session session) throws Exception {
-        Recipient recipient = Recipient.parse(to);
+        if (replyTo == null && to == null) {
+            throw ClambakeException.invalid("--to is required (or --reply-to ID)");
+        }
+        if (replyTo == null && subject == null) {
+            throw ClambakeException.invalid("--subject is required (or --reply-to ID)");
+        }
+        if (replyTo != null) {
+            Rules.id("--reply-to", replyTo);
+        }
+        Recipient recipient = to == null ? null : Recipient.parse(to);
         MessageType messageType = MessageType.parse(type);
-        Rules.line("--subject", subject, Rules.MAX_SUBJECT);
+        if (subject != null) {
+            Rules.line("--subject", subject, Rules.MAX_SUBJECT);
+        }
         String text = body == null ? "" : Rules.optionalText("--body", valueOrStdin("--body", body), Rules.MAX_TEXT);
         Duration expiry = Rules.duration("--ttl", ttl, Rules.TTL);
         Instance me = session.me();
+        String title = subject == null ? null : subject.strip();
+        if (replyTo != null) {
+            // Only someone who may read the original may answer it; to anyone else it does not exist.
+            Message original = new MessageQueries(session.db())
+                    .readable(me.id(), replyTo)
+                    .orElseThrow(() -> ClambakeException.notFound("no message #" + replyTo + " for " + me.name()
+                            + " (unknown, expired or addressed to another instance)"));
+            if (recipient == null) {
+                recipient = Recipient.parse(original.from().equals(me.name()) ? original.to() : original.from());
+            }
+            if (title == null) {
+                title = Message.replySubject(original.subject(), Rules.MAX_SUBJECT);
+            }
+        }
         InstanceDao instances = new InstanceDao(session.db());
         Long recipientId = null;
         if (recipient instanceof Recipient.Direct direct) {
@@ -77,11 +117,13 @@ final class SendCommand extends Verb {
                     "no instance ever registered in project " + p.project() + ", so no one could read this");
         }
         Message sent = new MessageDao(session.db())
-                .send(me.id(), recipient, recipientId, messageType, subject.strip(), text, expiry);
+                .send(me.id(), recipient, recipientId, messageType, title, text, expiry, replyTo);
         if (json()) {
             return printJson(Map.of("message", Views.message(sent)));
         }
-        out().println("sent #" + sent.id() + " to " + sent.to() + " (expires in " + Text.span(expiry) + ")");
+        out().println("sent #" + sent.id() + " to " + sent.to()
+                + (replyTo == null ? "" : " in thread #" + sent.thread())
+                + " (expires in " + Text.span(expiry) + ")");
         return ExitCode.OK;
     }
 }

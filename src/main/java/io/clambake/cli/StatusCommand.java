@@ -28,11 +28,15 @@ import picocli.CommandLine.Option;
 @Command(
         name = "status",
         description = {
-            "Show live instances, active leases (of --project, else of your project) and recent activity"
-                    + " (messages and log entries).",
+            "Show live instances, active leases (of --project, else of your project), open blockers, recent"
+                    + " activity (messages and log entries) and, for a registered caller, its requests and"
+                    + " blockers no one has acknowledged yet.",
             "Direct messages between two others show from, to, type and time only."
         })
 final class StatusCommand extends Verb {
+    /** Open blockers and unacknowledged messages listed at most. */
+    static final int BLOCKERS = 20;
+
     @Mixin
     CallerOptions caller;
 
@@ -67,6 +71,10 @@ final class StatusCommand extends Verb {
         List<Instance> live = new InstanceDao(session.db()).live(project);
         List<Message> messages =
                 new MessageQueries(session.db()).recent(me.map(Instance::id).orElse(null), project, limit);
+        MessageQueries queries = new MessageQueries(session.db());
+        List<Message> blockers = queries.openBlockers(me.map(Instance::id).orElse(null), project, BLOCKERS);
+        List<Message> waiting =
+                me.isPresent() ? queries.unacknowledged(me.get(), BLOCKERS).items() : List.of();
         List<LogEntry> log = new LogDao(session.db()).recent(project, limit);
         // The leases of the project asked for, else of the caller's, else of every project.
         String leaseProject =
@@ -81,6 +89,8 @@ final class StatusCommand extends Verb {
                     live.stream()
                             .map(i -> Views.instance(i, i.staleAt(now, threshold)))
                             .toList());
+            doc.put("blockers", blockers.stream().map(Views::message).toList());
+            doc.put("unacknowledged", waiting.stream().map(Views::message).toList());
             doc.put("messages", messages.stream().map(Views::message).toList());
             doc.put("log", log.stream().map(Views::logEntry).toList());
             doc.put("leases", leases.stream().map(Views::lease).toList());
@@ -111,6 +121,27 @@ final class StatusCommand extends Verb {
             leases.forEach(l -> held.row(LeaseText.row(l, now)));
             held.print(out);
         }
+        if (!blockers.isEmpty()) {
+            out.println();
+            out.println("OPEN BLOCKERS (close ID, or send --type done --reply-to ID, by their sender)");
+            Text.Table open = new Text.Table();
+            blockers.forEach(m -> InboxCommand.row(open, m, now));
+            open.print(out);
+        }
+        if (!waiting.isEmpty()) {
+            out.println();
+            out.println("YOUR REQUESTS AND BLOCKERS NOT ACKNOWLEDGED");
+            Text.Table unacked = new Text.Table();
+            for (Message m : waiting) {
+                unacked.row(
+                        "#" + m.id(),
+                        m.type().label(),
+                        "-> " + m.to(),
+                        Text.age(m.createdAt(), now),
+                        Text.oneLine(m.subject(), 70));
+            }
+            unacked.print(out);
+        }
         out.println();
         out.println("RECENT MESSAGES");
         Text.Table recent = new Text.Table();
@@ -120,7 +151,8 @@ final class StatusCommand extends Verb {
                     Text.age(m.createdAt(), now),
                     Text.sender(m.from()) + " -> " + m.to(),
                     m.type().label(),
-                    m.withheld() ? "(private)" : Text.oneLine(m.subject(), 70));
+                    (m.withheld() ? "(private)" : Text.oneLine(m.subject(), 70))
+                            + (m.closedAt() != null ? " [closed]" : ""));
         }
         recent.print(out);
         out.println();

@@ -5,6 +5,7 @@ import io.clambake.config.Environment;
 import io.clambake.config.SettingsResolver;
 import io.clambake.db.ConnectionSource;
 import io.clambake.db.Database;
+import io.clambake.db.Waiter;
 import io.clambake.run.Runner;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -66,6 +67,14 @@ public final class ResidentServer {
 
     static final String HELLO = "CLAMBAKE/1 ";
     static final int MAX_REQUESTS = 128;
+    /**
+     * Commands waiting for mail (inbox --wait, a Stop hook) at once, over {@link #MAX_REQUESTS}:
+     * each holds a thread and a listening connection but no CPU and no pooled connection, and
+     * does not count against the others' limit, so that a swarm of idle agents never makes
+     * other commands fall back to JVMs of their own.
+     */
+    static final int MAX_WAITING = 256;
+
     private static final int SECRET_BYTES = 32;
     private static final long IDLE_CONNECTION_NANOS = Duration.ofMinutes(2).toNanos();
 
@@ -110,8 +119,8 @@ public final class ResidentServer {
         this.secret = randomHex(random);
         this.token = randomHex(random);
         AtomicInteger threads = new AtomicInteger();
-        this.workers =
-                new ThreadPoolExecutor(0, 2 * MAX_REQUESTS + 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        this.workers = new ThreadPoolExecutor(
+                0, 2 * (MAX_REQUESTS + MAX_WAITING) + 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "clambake-resident-" + threads.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -175,7 +184,8 @@ public final class ResidentServer {
                 }
                 continue;
             }
-            if (inFlight.get() >= MAX_REQUESTS) {
+            int waiting = Waiter.waiting();
+            if (inFlight.get() - waiting >= MAX_REQUESTS || waiting >= MAX_WAITING) {
                 closeQuietly(client); // the launcher runs the command in a JVM of its own
                 continue;
             }
@@ -317,6 +327,7 @@ public final class ResidentServer {
     private String stats() {
         return "pid=" + ProcessHandle.current().pid() + "\nport=" + socket.getLocalPort() + "\nstarted=" + started
                 + "\nidle_exit=" + idle + "\nrequests=" + served.get() + "\nin_flight=" + (inFlight.get())
+                + "\nwaiting=" + Waiter.waiting()
                 + "\nidle_connections=" + connections.idleCount() + "\njava=" + identity.java() + "\njar="
                 + identity.jar() + "\n" + Memory.ofThisProcess();
     }

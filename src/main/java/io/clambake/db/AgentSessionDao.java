@@ -102,6 +102,34 @@ public final class AgentSessionDao {
         return Sql.one(connection, sql, InstanceDao::map, sessionId, notWithin.toMillis() / 1000.0);
     }
 
+    /** A Stop-hook waiter of a session: its instance, and the generation it holds. */
+    public record Waiting(Instance instance, long generation) {}
+
+    /**
+     * Makes the caller the session's one waiter: takes the next generation, which tells an
+     * older waiter (through the change notification of V11) that it is replaced. Empty when the
+     * session is unknown or ended.
+     */
+    public Optional<Waiting> startWaiter(String sessionId) throws SQLException {
+        String sql = """
+                WITH s AS (
+                    UPDATE agent_sessions SET waiter = waiter + 1, last_seen = now()
+                     WHERE id = ? AND ended_at IS NULL
+                    RETURNING instance_id, waiter)
+                SELECT %s, s.waiter FROM s JOIN instances i ON i.id = s.instance_id
+                """.formatted(InstanceDao.COLUMNS);
+        return Sql.one(connection, sql, rs -> new Waiting(InstanceDao.map(rs), rs.getLong("waiter")), sessionId);
+    }
+
+    /** The waiter's instance while it is still the session's waiter and the session is open, else empty. */
+    public Optional<Instance> stillWaiting(String sessionId, long generation) throws SQLException {
+        String sql = """
+                SELECT %s FROM agent_sessions s JOIN instances i ON i.id = s.instance_id
+                 WHERE s.id = ? AND s.waiter = ? AND s.ended_at IS NULL
+                """.formatted(InstanceDao.COLUMNS);
+        return Sql.one(connection, sql, InstanceDao::map, sessionId, generation);
+    }
+
     /** Ends the session; its instance is deregistered when no other open session shares it. */
     public Optional<Ended> end(String sessionId) throws SQLException {
         return Sql.inTransaction(connection, () -> {

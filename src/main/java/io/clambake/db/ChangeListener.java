@@ -62,6 +62,14 @@ public final class ChangeListener implements AutoCloseable {
         return tables;
     }
 
+    /**
+     * The listening connection, in autocommit: a waiter re-queries on it (notifications that
+     * arrive meanwhile wait in the driver for the next {@link #await}).
+     */
+    Connection connection() {
+        return connection;
+    }
+
     /** A round trip that fails when the server is gone, for a listener that has heard nothing for a while. */
     public void check() throws SQLException {
         Sql.one(connection, "SELECT 1", rs -> true);

@@ -20,17 +20,35 @@ public final class MessageDao {
 
     public record Read(Message message, boolean firstRead) {}
 
-    /** {@code recipientId} is the resolved instance for a direct message, else null. */
+    /**
+     * {@code recipientId} is the resolved instance for a direct message, else null.
+     * {@code replyTo}: the message this one answers (the caller checked the sender may read it),
+     * else null; the reply joins its thread. A {@code done} reply of a blocker's sender closes
+     * the blocker in the same statement.
+     */
     public Message send(
-            long senderId, Recipient to, Long recipientId, MessageType type, String subject, String body, Duration ttl)
+            long senderId,
+            Recipient to,
+            Long recipientId,
+            MessageType type,
+            String subject,
+            String body,
+            Duration ttl,
+            Long replyTo)
             throws SQLException {
         String audience =
                 to instanceof Recipient.Direct ? "direct" : to instanceof Recipient.Everyone ? "all" : "project";
         String project = to instanceof Recipient.Project p ? p.project() : null;
         String sql = """
-                WITH m AS (
-                    INSERT INTO messages (sender_id, audience, recipient_id, project, type, subject, body, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))
+                WITH closed AS (
+                    UPDATE messages SET closed_at = now(), closed_by = ?
+                     WHERE id = ? AND ? = 'done' AND type = 'blocker' AND sender_id = ? AND closed_at IS NULL
+                    RETURNING id),
+                m AS (
+                    INSERT INTO messages (sender_id, audience, recipient_id, project, type, subject, body, expires_at,
+                                          reply_to, thread_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?),
+                            ?, (SELECT coalesce(o.thread_id, o.id) FROM messages o WHERE o.id = ?))
                     RETURNING *)
                 SELECT %s, NULL::timestamptz AS read_at FROM %s CROSS JOIN m %s
                 """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
@@ -39,6 +57,10 @@ public final class MessageDao {
                         sql,
                         MessageRows::map,
                         senderId,
+                        replyTo,
+                        type.label(),
+                        senderId,
+                        senderId,
                         audience,
                         recipientId,
                         project,
@@ -46,8 +68,51 @@ public final class MessageDao {
                         subject,
                         body,
                         (double) ttl.toSeconds(),
+                        replyTo,
+                        replyTo,
                         senderId)
                 .orElseThrow();
+    }
+
+    public record Ack(Message message, boolean first) {}
+
+    /**
+     * Records that the reader acknowledged a live message addressed to it ("seen, on it"). A
+     * second ack keeps the first's time. Empty when the message is unknown, expired or not
+     * addressed to the reader.
+     */
+    public Optional<Ack> ack(Instance reader, long id) throws SQLException {
+        String sql = """
+                INSERT INTO message_acks (message_id, instance_id)
+                SELECT m.id, ? FROM messages m
+                 WHERE m.id = ? AND m.expires_at > now() AND m.sender_id <> ?
+                   AND ((m.audience = 'direct' AND m.recipient_id = ?) OR m.audience = 'all'
+                        OR (m.audience = 'project' AND m.project = ?))
+                ON CONFLICT (message_id, instance_id) DO UPDATE SET acked_at = message_acks.acked_at
+                RETURNING (xmax = 0) AS first_ack
+                """;
+        Optional<Boolean> first = Sql.one(
+                connection, sql, rs -> rs.getBoolean(1), reader.id(), id, reader.id(), reader.id(), reader.project());
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        // A statement does not see its own insert: the message, acknowledgement included, is read after it.
+        return new MessageQueries(connection).readable(reader.id(), id).map(m -> new Ack(m, first.get()));
+    }
+
+    /**
+     * Closes the caller's own open blocker; empty when it is no open blocker of the caller's
+     * (the caller tells the reasons apart by looking the message up).
+     */
+    public Optional<Message> close(Instance sender, long id) throws SQLException {
+        String sql = """
+                WITH m AS (
+                    UPDATE messages SET closed_at = now(), closed_by = ?
+                     WHERE id = ? AND type = 'blocker' AND sender_id = ? AND closed_at IS NULL AND expires_at > now()
+                    RETURNING *)
+                SELECT %s, NULL::timestamptz AS read_at FROM %s CROSS JOIN m %s
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
+        return Sql.one(connection, sql, MessageRows::map, sender.id(), id, sender.id(), sender.id());
     }
 
     /**
@@ -57,15 +122,24 @@ public final class MessageDao {
      * call recorded come back, so two racing hooks of one session never both return a message.
      * With {@code again} (a briefing after compaction) already-shown messages count as well and
      * all picked ones come back. {@code total} is how many were pending before this call.
+     * {@code wake}: which messages count (a Stop-hook waiter's choice), null for all. A closed
+     * blocker is no news any more: it stays in the inbox but is never reminded of.
      */
     public Page<Message> remind(Instance reader, String sessionId, int limit, boolean again) throws SQLException {
+        return remind(reader, sessionId, limit, again, null);
+    }
+
+    public Page<Message> remind(Instance reader, String sessionId, int limit, boolean again, Wake wake)
+            throws SQLException {
         String sql =
                 """
                 WITH pending AS MATERIALIZED (
                     SELECT m.id, m.type IN ('blocker', 'warning') AS urgent
                       FROM unread_messages(?, ?, ?) AS v JOIN messages m ON m.id = v.id
                      WHERE (? OR NOT EXISTS (SELECT 1 FROM shown_messages sm
-                                              WHERE sm.session_id = ? AND sm.message_id = v.id))),
+                                              WHERE sm.session_id = ? AND sm.message_id = v.id))
+                       AND (? OR (? AND m.audience = 'direct') OR m.type = ANY (?))
+                       AND m.closed_at IS NULL),
                 picked AS (
                     SELECT id FROM pending ORDER BY urgent DESC, id DESC LIMIT ?),
                 shown AS (
@@ -86,10 +160,18 @@ public final class MessageDao {
                 reader.registeredAt(),
                 again,
                 sessionId,
+                wake == null,
+                wake != null && wake.direct(),
+                wake == null
+                        ? new String[0]
+                        : wake.types().stream().map(MessageType::label).toArray(String[]::new),
                 limit,
                 sessionId,
                 reader.id());
     }
+
+    /** Which unread messages wake a waiting agent: every direct message when {@code direct}, and those of {@code types}. */
+    public record Wake(boolean direct, java.util.Set<MessageType> types) {}
 
     /**
      * Shows one message to the reader and marks it read for this reader only. The mark is one

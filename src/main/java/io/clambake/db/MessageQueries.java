@@ -6,6 +6,7 @@ import io.clambake.domain.Page;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads of messages that change nothing: a reader's unread mail, open blockers, recent traffic. */
 public final class MessageQueries {
@@ -36,7 +37,7 @@ public final class MessageQueries {
     }
 
     /**
-     * Live blockers from others addressed to the reader, read or not, newest first, and how many
+     * Open blockers (not closed, sender still registered) from others addressed to the reader, read or not, newest first, and how many
      * there are. Unlike the inbox this includes broadcasts from before the reader first
      * registered: a newcomer needs to know what is blocked right now. The audience conditions let
      * the planner combine the per-audience partial indexes instead of reading every message.
@@ -45,7 +46,7 @@ public final class MessageQueries {
         String sql = """
                 SELECT %s, NULL::timestamptz AS read_at, count(*) OVER () AS total
                   FROM %s CROSS JOIN messages m %s
-                 WHERE m.type = 'blocker' AND m.expires_at > now() AND m.sender_id <> ?
+                 WHERE m.type = 'blocker' AND m.closed_at IS NULL AND m.expires_at > now() AND m.sender_id <> ?
                    AND ((m.audience = 'direct' AND m.recipient_id = ?) OR m.audience = 'all'
                         OR (m.audience = 'project' AND m.project = ?))
                  ORDER BY m.id DESC
@@ -89,5 +90,81 @@ public final class MessageQueries {
                  LIMIT ?
                 """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
         return Sql.list(connection, sql, MessageRows::map, viewer, project, project, project, project, limit);
+    }
+
+    /**
+     * The open blockers of the swarm (or of those touching one project), newest first, as
+     * {@code viewer} may see them.
+     */
+    public List<Message> openBlockers(Long viewer, String project, int limit) throws SQLException {
+        String sql = """
+                SELECT %s, NULL::timestamptz AS read_at
+                  FROM %s CROSS JOIN messages m %s
+                 WHERE m.type = 'blocker' AND m.closed_at IS NULL AND m.expires_at > now()
+                   AND (?::text IS NULL OR s.project = ? OR r.project = ? OR m.project = ?)
+                 ORDER BY m.id DESC
+                 LIMIT ?
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
+        return Sql.list(connection, sql, MessageRows::map, viewer, project, project, project, project, limit);
+    }
+
+    /**
+     * One live message as {@code viewer} (an instance id, or null) may read it: empty when it is
+     * unknown, expired, or a direct message between two others.
+     */
+    public Optional<Message> readable(Long viewer, long id) throws SQLException {
+        String sql = """
+                SELECT %s, NULL::timestamptz AS read_at
+                  FROM %s CROSS JOIN messages m %s
+                 WHERE m.id = ? AND m.expires_at > now() AND message_readable_by(m, viewer.id)
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
+        return Sql.one(connection, sql, MessageRows::map, viewer, id);
+    }
+
+    /** The live messages of a conversation, oldest first, as {@code viewer} may see them. */
+    public List<Message> thread(Long viewer, long thread, int limit) throws SQLException {
+        String sql = """
+                SELECT %s, NULL::timestamptz AS read_at
+                  FROM %s CROSS JOIN messages m %s
+                 WHERE (m.id = ? OR m.thread_id = ?) AND m.expires_at > now()
+                 ORDER BY m.id
+                 LIMIT ?
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
+        return Sql.list(connection, sql, MessageRows::map, viewer, thread, thread, limit);
+    }
+
+    /**
+     * Full-text search (web-search syntax, English stemming, subject weighing more than body)
+     * over the live messages {@code viewer} may read, best match first. The GIN index on the
+     * messages' search vector finds the candidates; the privacy rule then drops others' direct
+     * messages before anything is ranked or counted.
+     */
+    public Page<Message> search(Long viewer, String query, int limit) throws SQLException {
+        String sql = """
+                SELECT %s, NULL::timestamptz AS read_at, count(*) OVER () AS total
+                  FROM %s CROSS JOIN websearch_to_tsquery('english', ?) AS query
+                       CROSS JOIN messages m %s
+                 WHERE m.search @@ query AND m.expires_at > now() AND message_readable_by(m, viewer.id)
+                 ORDER BY ts_rank(m.search, query) DESC, m.id DESC
+                 LIMIT ?
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
+        return Sql.page(connection, sql, MessageRows::map, viewer, query, limit);
+    }
+
+    /**
+     * The sender's live requests and open blockers sent to one instance that no one has
+     * acknowledged yet, oldest first: what it is still waiting on.
+     */
+    public Page<Message> unacknowledged(Instance sender, int limit) throws SQLException {
+        String sql = """
+                SELECT %s, NULL::timestamptz AS read_at, count(*) OVER () AS total
+                  FROM %s CROSS JOIN messages m %s
+                 WHERE m.sender_id = viewer.id AND m.type IN ('request', 'blocker') AND m.audience = 'direct'
+                   AND m.closed_at IS NULL AND m.expires_at > now()
+                   AND NOT EXISTS (SELECT 1 FROM message_acks a WHERE a.message_id = m.id)
+                 ORDER BY m.id
+                 LIMIT ?
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
+        return Sql.page(connection, sql, MessageRows::map, sender.id(), limit);
     }
 }

@@ -21,7 +21,8 @@ final class MessageRows {
             CASE WHEN message_readable_by(m, viewer.id) THEN m.subject END AS subject,
             CASE WHEN message_readable_by(m, viewer.id) THEN m.body END AS body,
             NOT message_readable_by(m, viewer.id) AS withheld,
-            m.created_at, m.expires_at""";
+            m.created_at, m.expires_at, m.reply_to, coalesce(m.thread_id, m.id) AS thread, m.closed_at,
+            (SELECT min(a.acked_at) FROM message_acks a WHERE a.message_id = m.id) AS acked_at""";
 
     /**
      * The viewer, first in the FROM list ({@code FROM VIEWER CROSS JOIN messages m JOINS}), with
@@ -52,6 +53,10 @@ final class MessageRows {
                 Sql.time(rs, "created_at"),
                 Sql.time(rs, "expires_at"),
                 Sql.time(rs, "read_at"),
-                rs.getBoolean("withheld"));
+                rs.getBoolean("withheld"),
+                Sql.nullableLong(rs, "reply_to"),
+                rs.getLong("thread"),
+                Sql.time(rs, "closed_at"),
+                Sql.time(rs, "acked_at"));
     }
 }

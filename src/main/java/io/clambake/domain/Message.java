@@ -18,4 +18,16 @@ public record Message(
         OffsetDateTime createdAt,
         OffsetDateTime expiresAt,
         OffsetDateTime readAt,
-        boolean withheld) {}
+        boolean withheld,
+        Long replyTo,
+        long thread,
+        OffsetDateTime closedAt,
+        OffsetDateTime ackedAt) {
+    /** A reply's default subject: "Re: " before the original's (once), cut to {@code max} characters. */
+    public static String replySubject(String original, int max) {
+        String subject = original.regionMatches(true, 0, "Re: ", 0, 4) ? original : "Re: " + original;
+        return subject.codePointCount(0, subject.length()) <= max
+                ? subject
+                : subject.substring(0, subject.offsetByCodePoints(0, max));
+    }
+}

@@ -36,6 +36,13 @@ public final class Rules {
     public static final DurationRange EDIT_WINDOW = new DurationRange(Duration.ZERO, Duration.ofHours(24));
 
     public static final int MAX_REASON = 500;
+    /** How long {@code inbox --wait} and {@code read --next --wait} wait for mail. */
+    public static final DurationRange WAIT = new DurationRange(Duration.ZERO, Duration.ofDays(1));
+    /**
+     * How long a Stop hook waits for mail that should wake its agent ({@code hook --stop-wait});
+     * Claude Code kills the hook at its timeout, an hour (HookEvent).
+     */
+    public static final DurationRange STOP_WAIT = new DurationRange(Duration.ZERO, Duration.ofMinutes(55));
     /** How long the resident process waits for a command before it exits. */
     public static final DurationRange RESIDENT_IDLE = new DurationRange(Duration.ofSeconds(1), Duration.ofDays(7));
     /**

@@ -24,8 +24,12 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  */
 public record ToolSchema(
         String verb, String description, Map<String, Object> inputSchema, Map<String, ArgSpec> params) {
-    /** Options the server sets itself, or that make no sense for a tool. */
-    private static final Set<String> HIDDEN = Set.of("--json", "--db-url", "--as", "--debug", "--help", "--version");
+    /**
+     * Options the server sets itself, or that make no sense for a tool: a tool call that blocks
+     * for minutes ({@code --wait}) would hold up the agent that made it, which the Stop hook wakes anyway.
+     */
+    private static final Set<String> HIDDEN =
+            Set.of("--json", "--db-url", "--as", "--debug", "--help", "--version", "--wait");
 
     public static ToolSchema of(CommandSpec spec) {
         Map<String, Object> properties = new LinkedHashMap<>();

@@ -42,6 +42,10 @@ public final class Views {
         m.put("expires_at", msg.expiresAt());
         m.put("read_at", msg.readAt());
         m.put("private", msg.withheld());
+        m.put("reply_to", msg.replyTo());
+        m.put("thread", msg.thread());
+        m.put("closed_at", msg.closedAt());
+        m.put("acked_at", msg.ackedAt());
         return m;
     }
 
