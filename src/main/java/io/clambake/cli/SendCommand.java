@@ -54,6 +54,14 @@ final class SendCommand extends Verb {
             description = "Expire after this long: 90s, 30m, 2h, 7d; 1s to 365d (default: ${DEFAULT-VALUE}).")
     String ttl;
 
+    @Option(
+            names = "--idempotency-key",
+            paramLabel = "KEY",
+            description = "Send at most once: while the first message with this key from this sender"
+                    + " lives, a send with the same key returns it instead of storing another."
+                    + " Use it to retry safely after exit 5.")
+    String idempotencyKey;
+
     @Override
     protected int run(Session session) throws Exception {
         Recipient recipient = Recipient.parse(to);
@@ -61,6 +69,9 @@ final class SendCommand extends Verb {
         Rules.line("--subject", subject, Rules.MAX_SUBJECT);
         String text = body == null ? "" : Rules.optionalText("--body", valueOrStdin("--body", body), Rules.MAX_TEXT);
         Duration expiry = Rules.duration("--ttl", ttl, Rules.TTL);
+        String key = idempotencyKey == null
+                ? null
+                : Rules.line("--idempotency-key", idempotencyKey, Rules.MAX_IDEMPOTENCY_KEY);
         Instance me = session.me();
         InstanceDao instances = new InstanceDao(session.db());
         Long recipientId = null;
@@ -76,10 +87,15 @@ final class SendCommand extends Verb {
             throw ClambakeException.notFound(
                     "no instance ever registered in project " + p.project() + ", so no one could read this");
         }
-        Message sent = new MessageDao(session.db())
-                .send(me.id(), recipient, recipientId, messageType, subject.strip(), text, expiry);
+        MessageDao.Sent result = new MessageDao(session.db())
+                .send(me.id(), recipient, recipientId, messageType, subject.strip(), text, expiry, key);
+        Message sent = result.message();
         if (json()) {
-            return printJson(Map.of("message", Views.message(sent)));
+            return printJson(Map.of("message", Views.message(sent), "repeated", !result.first()));
+        }
+        if (!result.first()) {
+            out().println("already sent #" + sent.id() + " to " + sent.to() + " with this idempotency key");
+            return ExitCode.OK;
         }
         out().println("sent #" + sent.id() + " to " + sent.to() + " (expires in " + Text.span(expiry) + ")");
         return ExitCode.OK;

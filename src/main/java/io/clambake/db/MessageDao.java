@@ -20,34 +20,77 @@ public final class MessageDao {
 
     public record Read(Message message, boolean firstRead) {}
 
-    /** {@code recipientId} is the resolved instance for a direct message, else null. */
-    public Message send(
-            long senderId, Recipient to, Long recipientId, MessageType type, String subject, String body, Duration ttl)
+    /** What {@link #send} stored, or found already stored under the same idempotency key. */
+    public record Sent(Message message, boolean first) {}
+
+    /**
+     * {@code recipientId} is the resolved instance for a direct message, else null. With an
+     * {@code idempotencyKey} (else null), a live message of this sender under the same key is
+     * returned instead of storing another: the unique index of V12 decides between racing sends
+     * (ON CONFLICT DO NOTHING waits for the other insert), and the message is then read back in a
+     * statement of its own, whose snapshot sees the one that won.
+     */
+    public Sent send(
+            long senderId,
+            Recipient to,
+            Long recipientId,
+            MessageType type,
+            String subject,
+            String body,
+            Duration ttl,
+            String idempotencyKey)
             throws SQLException {
         String audience =
                 to instanceof Recipient.Direct ? "direct" : to instanceof Recipient.Everyone ? "all" : "project";
         String project = to instanceof Recipient.Project p ? p.project() : null;
+        if (idempotencyKey != null) {
+            // A key names one message for that message's lifetime: an expired one gives it up.
+            Sql.update(connection, """
+                    UPDATE messages SET idempotency_key = NULL
+                     WHERE sender_id = ? AND idempotency_key = ? AND expires_at <= now()
+                    """, senderId, idempotencyKey);
+        }
         String sql = """
                 WITH m AS (
-                    INSERT INTO messages (sender_id, audience, recipient_id, project, type, subject, body, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))
+                    INSERT INTO messages (sender_id, audience, recipient_id, project, type, subject, body, expires_at,
+                                          idempotency_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), ?)
+                    ON CONFLICT (sender_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING *)
                 SELECT %s, NULL::timestamptz AS read_at FROM %s CROSS JOIN m %s
                 """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
-        return Sql.one(
-                        connection,
-                        sql,
-                        MessageRows::map,
-                        senderId,
-                        audience,
-                        recipientId,
-                        project,
-                        type.label(),
-                        subject,
-                        body,
-                        (double) ttl.toSeconds(),
-                        senderId)
-                .orElseThrow();
+        for (int attempt = 0; ; attempt++) {
+            Optional<Message> stored = Sql.one(
+                    connection,
+                    sql,
+                    MessageRows::map,
+                    senderId,
+                    audience,
+                    recipientId,
+                    project,
+                    type.label(),
+                    subject,
+                    body,
+                    (double) ttl.toSeconds(),
+                    idempotencyKey,
+                    senderId);
+            if (stored.isPresent()) {
+                return new Sent(stored.get(), true);
+            }
+            String existing = """
+                    SELECT %s, NULL::timestamptz AS read_at FROM %s CROSS JOIN messages m %s
+                     WHERE m.sender_id = ? AND m.idempotency_key = ?
+                    """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
+            Optional<Message> first =
+                    Sql.one(connection, existing, MessageRows::map, senderId, senderId, idempotencyKey);
+            if (first.isPresent()) {
+                return new Sent(first.get(), false);
+            }
+            // The first message went (expired and cleaned up) between the two statements: the key is free again.
+            if (attempt >= 3) {
+                throw new SQLException("idempotency key kept changing hands: " + idempotencyKey);
+            }
+        }
     }
 
     /**
