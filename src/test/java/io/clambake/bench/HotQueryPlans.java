@@ -92,7 +92,8 @@ public final class HotQueryPlans {
                 MessageType.INFO,
                 "bench",
                 "benchmark message",
-                Duration.ofDays(7));
+                Duration.ofDays(7),
+                null);
         plans.put("send", take(explaining));
 
         instances.touchByName(reader.name());
