@@ -179,7 +179,7 @@ public final class Database {
             if (t instanceof PSQLException p && p.getServerErrorMessage() != null) {
                 String server = p.getServerErrorMessage().getMessage();
                 return switch (state) {
-                    case "53300" -> "the server is full (" + server + ")";
+                    case "53300" -> "no connection free (" + server + ")";
                     case "57P03" -> "the server is starting up or shutting down (" + server + ")";
                     case "28P01" -> "password authentication failed for " + settings.user();
                     default -> server;
