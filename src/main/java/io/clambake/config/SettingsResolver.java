@@ -121,8 +121,7 @@ public final class SettingsResolver {
             if (colon >= 0
                     && colon > hostPort.lastIndexOf(']')
                     && !hostPort.substring(colon + 1).matches("\\d*")) {
-                throw ClambakeException.invalid("database URL has a port that is not a number ('"
-                        + hostPort.substring(colon + 1) + "'): " + redact(url));
+                throw ClambakeException.invalid("database URL has a port that is not a number: " + redact(url));
             }
             throw ClambakeException.invalid("database URL names no host: " + redact(url));
         }

@@ -133,7 +133,7 @@ public final class Database {
     private static ClambakeException unavailable(DatabaseSettings settings, SQLException e, String suffix) {
         return new ClambakeException(
                 Failure.DATABASE_UNAVAILABLE,
-                "cannot use PostgreSQL at " + settings.describe() + ": " + reason(settings, e) + suffix,
+                "cannot use PostgreSQL at " + settings.describe() + ": " + reason(settings, e, false) + suffix,
                 e);
     }
 
@@ -144,14 +144,14 @@ public final class Database {
     public static ClambakeException lost(DatabaseSettings settings, SQLException e) {
         return new ClambakeException(
                 Failure.DATABASE_UNAVAILABLE,
-                "lost PostgreSQL at " + settings.describe() + " during a statement (" + reason(settings, e)
+                "lost PostgreSQL at " + settings.describe() + " during a statement (" + reason(settings, e, true)
                         + "): whether it took effect is unknown; retrying a send with the same --idempotency-key"
                         + " cannot double it",
                 e);
     }
 
     /** The cause in a few words: the network's own (refused, no route, timed out), the server's, or the driver's. */
-    static String reason(DatabaseSettings settings, SQLException e) {
+    static String reason(DatabaseSettings settings, SQLException e, boolean duringStatement) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnknownHostException) {
@@ -169,9 +169,13 @@ public final class Database {
                                 : message.contains("no route") ? "no route to host" : firstLine(c);
             }
             if (t instanceof SocketTimeoutException) {
-                return isReadTimeout(t)
-                        ? "no answer within " + settings.parameter("socketTimeout") + " s (socketTimeout)"
-                        : "connect timed out after " + settings.parameter("connectTimeout") + " s (connectTimeout)";
+                // While logging in, the driver waits connectTimeout for each answer as well.
+                return !isReadTimeout(t)
+                        ? "connect timed out after " + settings.parameter("connectTimeout") + " s (connectTimeout)"
+                        : duringStatement
+                                ? "no answer within " + settings.parameter("socketTimeout") + " s (socketTimeout)"
+                                : "the server accepted the connection but did not answer the login within "
+                                        + settings.parameter("connectTimeout") + " s (connectTimeout)";
             }
             if (t instanceof SSLException ssl) {
                 return "TLS: " + firstLine(ssl);
