@@ -28,7 +28,8 @@ public final class MessageDao {
      * {@code idempotencyKey} (else null), a live message of this sender under the same key is
      * returned instead of storing another: the unique index of V12 decides between racing sends
      * (ON CONFLICT DO NOTHING waits for the other insert), and the message is then read back in a
-     * statement of its own, whose snapshot sees the one that won.
+     * statement of its own, whose snapshot sees the one that won. The insert is the first
+     * statement, so a send whose answer is lost has either stored its message or nothing.
      */
     public Sent send(
             long senderId,
@@ -43,13 +44,6 @@ public final class MessageDao {
         String audience =
                 to instanceof Recipient.Direct ? "direct" : to instanceof Recipient.Everyone ? "all" : "project";
         String project = to instanceof Recipient.Project p ? p.project() : null;
-        if (idempotencyKey != null) {
-            // A key names one message for that message's lifetime: an expired one gives it up.
-            Sql.update(connection, """
-                    UPDATE messages SET idempotency_key = NULL
-                     WHERE sender_id = ? AND idempotency_key = ? AND expires_at <= now()
-                    """, senderId, idempotencyKey);
-        }
         String sql = """
                 WITH m AS (
                     INSERT INTO messages (sender_id, audience, recipient_id, project, type, subject, body, expires_at,
@@ -79,17 +73,22 @@ public final class MessageDao {
             }
             String existing = """
                     SELECT %s, NULL::timestamptz AS read_at FROM %s CROSS JOIN messages m %s
-                     WHERE m.sender_id = ? AND m.idempotency_key = ?
+                     WHERE m.sender_id = ? AND m.idempotency_key = ? AND m.expires_at > now()
                     """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
             Optional<Message> first =
                     Sql.one(connection, existing, MessageRows::map, senderId, senderId, idempotencyKey);
             if (first.isPresent()) {
                 return new Sent(first.get(), false);
             }
-            // The first message went (expired and cleaned up) between the two statements: the key is free again.
+            // The key's message has expired (or was cleaned up meanwhile): a key names one message
+            // for that message's lifetime, so the expired one gives it up and the insert goes again.
             if (attempt >= 3) {
                 throw new SQLException("idempotency key kept changing hands: " + idempotencyKey);
             }
+            Sql.update(connection, """
+                    UPDATE messages SET idempotency_key = NULL
+                     WHERE sender_id = ? AND idempotency_key = ? AND expires_at <= now()
+                    """, senderId, idempotencyKey);
         }
     }
 
