@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * /etc/machine-id, running the packaged jar. Checks: the two hosts get two instances in one
  * directory path; a send whose link is cut mid-statement ends with exit 5 within its socket
  * timeout saying the outcome is unknown, and its retry with the same idempotency key leaves one
- * row; a burst larger than max_connections all succeeds. Needs root, iproute2 and util-linux
+ * row; a burst larger than max_connections all succeeds; TLS finds its CA as psql does and a
+ * verify-full mismatch is one line. Needs root, iproute2 and util-linux
  * (there on CI): without them it fails with a line that says what is missing. Every namespace
  * and process it makes is removed in finally blocks.
  */
@@ -174,6 +176,32 @@ class CrossHostIT {
                 p.waitFor(20, TimeUnit.SECONDS);
             }
             assertEquals("12", psql("SELECT count(*) FROM clambake.messages WHERE subject LIKE 'burst %'"));
+
+            // 4. TLS: the CA comes from $HOME/.postgresql/root.crt or $PGSSLROOTCERT, as for psql
+            // (not the JVM's user.home); a host-name mismatch is one line, no driver log lines.
+            Path home =
+                    Files.createDirectories(work.resolve("home/.postgresql")).getParent();
+            Files.copy(work.resolve("ca.crt"), home.resolve(".postgresql/root.crt"));
+            Result byHome = finish(
+                    start(hostA, "alpha", project, "?sslmode=verify-ca", Map.of("HOME", home.toString()), "status"),
+                    60);
+            byHome.ok();
+            Result byVariable = finish(
+                    start(
+                            hostA,
+                            "alpha",
+                            project,
+                            "?sslmode=verify-ca",
+                            Map.of("PGSSLROOTCERT", work.resolve("ca.crt").toString()),
+                            "status"),
+                    60);
+            byVariable.ok();
+            Result mismatch = finish(
+                    start(hostA, "alpha", project, "?sslmode=verify-full", Map.of("HOME", home.toString()), "status"),
+                    60);
+            assertEquals(ExitCode.UNAVAILABLE, mismatch.code(), mismatch::toString);
+            assertEquals(1, mismatch.err().lines().count(), mismatch::toString);
+            assertTrue(mismatch.err().contains("10.77.1.1:5432/postgres"), mismatch::toString);
         } finally {
             cleanUp();
         }
@@ -184,7 +212,10 @@ class CrossHostIT {
         if (!"0".equals(output("id", "-u"))) {
             missing.add("root (it runs as uid " + output("id", "-u") + ")");
         }
-        for (String tool : List.of("ip", "unshare", "runuser")) {
+        if (!"0".equals(output("sh", "-c", "id -u postgres >/dev/null 2>&1; echo $?"))) {
+            missing.add("the 'postgres' account (PostgreSQL's package makes it)");
+        }
+        for (String tool : List.of("ip", "unshare", "runuser", "openssl")) {
             if (!onPath(tool)) {
                 missing.add("the '" + tool + "' command");
             }
@@ -249,6 +280,28 @@ class CrossHostIT {
                 "-U",
                 "postgres",
                 "--no-sync");
+        // A certificate for db.test, not for the address clients use: verify-ca passes, verify-full must not.
+        run(
+                "openssl",
+                "req",
+                "-new",
+                "-x509",
+                "-days",
+                "2",
+                "-nodes",
+                "-subj",
+                "/CN=db.test",
+                "-keyout",
+                data.resolve("server.key").toString(),
+                "-out",
+                data.resolve("server.crt").toString());
+        Files.copy(data.resolve("server.crt"), work.resolve("ca.crt"));
+        run(
+                "chown",
+                "postgres",
+                data.resolve("server.key").toString(),
+                data.resolve("server.crt").toString());
+        run("chmod", "600", data.resolve("server.key").toString());
         Files.writeString(
                 data.resolve("pg_hba.conf"),
                 "local all all trust\nhost all all 10.77.0.0/16 trust\n",
@@ -276,7 +329,9 @@ class CrossHostIT {
                         "-c",
                         "unix_socket_directories=" + data,
                         "-c",
-                        "fsync=off")
+                        "fsync=off",
+                        "-c",
+                        "ssl=on")
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("server.log").toFile())
                 .start());
@@ -320,6 +375,12 @@ class CrossHostIT {
     /** The jar run in namespace {@code ns} under its own live host name (a UTS namespace), not CLAMBAKE_HOST. */
     private Process start(String ns, String hostname, Path dir, String urlParameters, String... args)
             throws IOException {
+        return start(ns, hostname, dir, urlParameters, Map.of(), args);
+    }
+
+    private Process start(
+            String ns, String hostname, Path dir, String urlParameters, Map<String, String> env, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 "ip",
                 "netns",
@@ -340,6 +401,7 @@ class CrossHostIT {
         ChildEnvironment.isolate(pb.environment());
         String address = ns.equals(hostA) ? "10.77.1.1" : "10.77.2.1";
         pb.environment().put("CLAMBAKE_DB_URL", "postgresql://postgres@" + address + ":5432/postgres" + urlParameters);
+        pb.environment().putAll(env);
         return track(pb.start());
     }
 
