@@ -202,6 +202,7 @@ class CrossHostIT {
             assertEquals(ExitCode.UNAVAILABLE, mismatch.code(), mismatch::toString);
             assertEquals(1, mismatch.err().lines().count(), mismatch::toString);
             assertTrue(mismatch.err().contains("10.77.1.1:5432/postgres"), mismatch::toString);
+            assertTrue(mismatch.err().contains("certificate does not name 10.77.1.1"), mismatch::toString);
         } finally {
             cleanUp();
         }

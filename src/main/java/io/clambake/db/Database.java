@@ -190,6 +190,10 @@ public final class Database {
                 };
             }
         }
+        if (String.valueOf(e.getMessage()).contains("could not be verified by hostnameverifier")) {
+            return "the server's TLS certificate does not name " + settings.host()
+                    + " (sslmode=verify-full: connect by a name the certificate holds)";
+        }
         if ("08001".equals(state) && String.valueOf(e.getMessage()).contains("timed out")) {
             return "no answer to the login within " + settings.parameter("loginTimeout") + " s (loginTimeout)";
         }
