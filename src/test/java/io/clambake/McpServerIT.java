@@ -117,6 +117,12 @@ class McpServerIT extends DatabaseTest {
             JsonNode inbox = call(beta, "inbox", Map.of("limit", 5));
             JsonNode read = call(beta, "read", Map.of("id", id));
             JsonNode after = call(beta, "inbox", Map.of());
+            // A retried send with the same idempotency_key returns the first message, stores no second.
+            Map<String, Object> keyed = Map.of("to", b, "subject", "keyed", "idempotency_key", "mcp-k1");
+            long keyedId = call(alpha, "send", keyed).at("/message/id").asLong();
+            JsonNode repeated = call(alpha, "send", keyed);
+            assertEquals(keyedId, repeated.at("/message/id").asLong());
+            assertTrue(repeated.get("repeated").asBoolean(), repeated::toString);
             McpSchema.CallToolResult unknown = alpha.callTool(
                     new McpSchema.CallToolRequest("send", Map.of("to", "no-such-name", "subject", "hello")));
             McpSchema.CallToolResult badArgument =
