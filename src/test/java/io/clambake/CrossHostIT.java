@@ -89,21 +89,10 @@ class CrossHostIT {
 
             // 2. The link is cut while the INSERT waits for a lock; the lock goes, the row commits,
             // the answer never arrives.
+            String[] keyedSend = {"send", "--to", "@all", "--subject", "cut", "--idempotency-key", "cut-1", "--json"};
             Process lock = holdMessagesLock();
             long before = System.nanoTime();
-            Process send = start(
-                    hostA,
-                    "alpha",
-                    project,
-                    "?socketTimeout=" + SOCKET_TIMEOUT,
-                    "send",
-                    "--to",
-                    "@all",
-                    "--subject",
-                    "cut",
-                    "--idempotency-key",
-                    "cut-1",
-                    "--json");
+            Process send = start(hostA, "alpha", project, "?socketTimeout=" + SOCKET_TIMEOUT, keyedSend);
             waitFor(
                     "the INSERT waiting for the lock",
                     () -> psql("SELECT count(*) FROM pg_stat_activity"
@@ -126,19 +115,7 @@ class CrossHostIT {
                     () -> psql("SELECT count(*) FROM clambake.messages WHERE subject = 'cut'")
                             .equals("1"));
             run("ip", "-n", hostA, "link", "set", "v" + tag + "a", "up");
-            Result retried = clambake(
-                            hostA,
-                            "alpha",
-                            project,
-                            "send",
-                            "--to",
-                            "@all",
-                            "--subject",
-                            "cut",
-                            "--idempotency-key",
-                            "cut-1",
-                            "--json")
-                    .ok();
+            Result retried = clambake(hostA, "alpha", project, keyedSend).ok();
             JsonNode doc = MAPPER.readTree(retried.out());
             assertTrue(doc.get("repeated").asBoolean(), retried::toString);
             assertEquals("1", psql("SELECT count(*) FROM clambake.messages WHERE subject = 'cut'"));
