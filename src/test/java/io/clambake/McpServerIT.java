@@ -79,7 +79,8 @@ class McpServerIT extends DatabaseTest {
         }
         assertEquals(TOOLS, names);
         JsonNode send = tools.get(3).get("inputSchema");
-        assertEquals(List.of("to", "type", "subject", "body", "ttl"), fieldNames(send.get("properties")));
+        assertEquals(
+                List.of("to", "type", "subject", "body", "ttl", "idempotency_key"), fieldNames(send.get("properties")));
         assertEquals("[\"to\",\"subject\"]", send.get("required").toString());
         assertEquals(ExitCode.OK, server.exitValue());
         assertEquals(0, liveInstances(), "deregistered on exit");
