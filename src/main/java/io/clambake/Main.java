@@ -14,6 +14,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        quietLibraries(args);
         // UTF-8 whatever the locale: under LANG=C Java 17 would print every non-ASCII character as '?'.
         int code = new CommandRunner()
                 .run(
@@ -33,5 +34,23 @@ public final class Main {
             }
         }
         System.exit(code);
+    }
+
+    /**
+     * The driver (java.util.logging) and the pool and MCP SDK (SLF4J) log warnings to stderr, where
+     * they would come before, or instead of, Clambake's one line: they stay silent unless --debug.
+     */
+    static void quietLibraries(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                break;
+            }
+            if (arg.equals("--debug")) {
+                return;
+            }
+        }
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off");
+        java.util.logging.LogManager.getLogManager().reset();
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
     }
 }

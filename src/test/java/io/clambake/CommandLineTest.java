@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class CommandLineTest {
     private static final Cli CLI = new Cli(
             Map.of(
-                    "CLAMBAKE_DB_URL", "postgresql://clambake@127.0.0.1:1/nowhere",
+                    "CLAMBAKE_DB_URL", "postgresql://clambake@127.0.0.1:1/nowhere?connectRetry=0",
                     "XDG_CONFIG_HOME", "/nonexistent-clambake-test-config"),
             Path.of("/"));
 

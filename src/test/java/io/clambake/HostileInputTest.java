@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputTest extends DatabaseTest {
     /** No server listens there: a command that fails with exit 2 against it never tried to connect. */
-    private static final String NOWHERE = "postgresql://clambake@127.0.0.1:1/nowhere";
+    private static final String NOWHERE = "postgresql://clambake@127.0.0.1:1/nowhere?connectRetry=0";
 
     private static final String EMOJI = "\uD83D\uDE00"; // one character, two UTF-16 units
 

@@ -223,20 +223,20 @@ class JarIT extends DatabaseTest {
     @Test
     void anUnreachableDatabaseExits5WithoutShowingThePassword() throws Exception {
         Proc refused = clambake(project)
-                .env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x")
+                .env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x?connectRetry=0")
                 .run("inbox");
         refused.assertFailsCleanly(ExitCode.UNAVAILABLE);
         assertTrue(refused.err().contains("127.0.0.1:1/x"), refused.toString());
         assertFalse(refused.err().contains("s3cretPW") || refused.out().contains("s3cretPW"), refused.toString());
 
         Proc json = clambake(project)
-                .env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x")
+                .env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x?connectRetry=0")
                 .run("inbox", "--json");
         json.assertJsonError(ExitCode.UNAVAILABLE);
         assertFalse(json.out().contains("s3cretPW") || json.err().contains("s3cretPW"), json.toString());
 
         Proc debug = clambake(project)
-                .env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x")
+                .env("CLAMBAKE_DB_URL", "postgresql://postgres:s3cretPW@127.0.0.1:1/x?connectRetry=0")
                 .run("inbox", "--debug");
         assertEquals(ExitCode.UNAVAILABLE, debug.code(), debug.toString());
         assertTrue(debug.err().contains("at io.clambake"), "--debug prints the stack trace:\n" + debug.err());

@@ -94,7 +94,9 @@ class McpServerIT extends DatabaseTest {
         }
         assertEquals(TOOLS, names);
         JsonNode send = tools.get(3).get("inputSchema");
-        assertEquals(List.of("to", "type", "subject", "body", "ttl", "reply-to"), fieldNames(send.get("properties")));
+        assertEquals(
+                List.of("to", "type", "subject", "body", "ttl", "reply_to", "idempotency_key"),
+                fieldNames(send.get("properties")));
         assertFalse(send.has("required"), "to and subject may come from the message replied to");
         assertFalse(tools.get(1).at("/inputSchema/properties").has("wait"), "a tool call never blocks");
         assertEquals(ExitCode.OK, server.exitValue());
@@ -134,13 +136,19 @@ class McpServerIT extends DatabaseTest {
             JsonNode read = call(beta, "read", Map.of("id", id));
             JsonNode after = call(beta, "inbox", Map.of());
             JsonNode acked = call(beta, "ack", Map.of("id", id));
-            JsonNode reply = call(beta, "send", Map.of("reply-to", id, "body", "on it, retries look fine"));
+            JsonNode reply = call(beta, "send", Map.of("reply_to", id, "body", "on it, retries look fine"));
             JsonNode thread = call(alpha, "thread", Map.of("id", id));
             JsonNode found = call(alpha, "search", Map.of("query", "retrying"));
             long blocker = call(alpha, "send", Map.of("to", "@all", "type", "blocker", "subject", "Editing CI"))
                     .at("/message/id")
                     .asLong();
             JsonNode closed = call(alpha, "close", Map.of("id", blocker));
+            // A retried send with the same idempotency_key returns the first message, stores no second.
+            Map<String, Object> keyed = Map.of("to", b, "subject", "keyed", "idempotency_key", "mcp-k1");
+            long keyedId = call(alpha, "send", keyed).at("/message/id").asLong();
+            JsonNode repeated = call(alpha, "send", keyed);
+            assertEquals(keyedId, repeated.at("/message/id").asLong());
+            assertTrue(repeated.get("repeated").asBoolean(), repeated::toString);
             McpSchema.CallToolResult unknown = alpha.callTool(
                     new McpSchema.CallToolRequest("send", Map.of("to", "no-such-name", "subject", "hello")));
             McpSchema.CallToolResult badArgument =

@@ -141,8 +141,8 @@ class ResidentParityIT extends DatabaseTest {
         new Case("inbox", "--as", "nobody");
         new Case("inbox").in("elsewhere");
         new Case("inbox", "--json").in("elsewhere");
-        new Case("inbox", "--db-url", "postgresql://postgres@127.0.0.1:1/none");
-        new Case("inbox", "--json", "--db-url", "postgresql://postgres@127.0.0.1:1/none");
+        new Case("inbox", "--db-url", "postgresql://postgres@127.0.0.1:1/none?connectRetry=0");
+        new Case("inbox", "--json", "--db-url", "postgresql://postgres@127.0.0.1:1/none?connectRetry=0");
         new Case("inbox", "--db-url", "mysql://nope");
         new Case("inbox").env("CLAMBAKE_SCHEMA", "Bad-Schema");
         new Case("read", "1", "--as", "beta");
@@ -176,7 +176,7 @@ class ResidentParityIT extends DatabaseTest {
         new Case("hook", "--project", "parity").stdin(HookPayloads.payload("post-tool-use", session, cwd));
         new Case("hook", "--project", "parity").stdin("this is not JSON");
         new Case("hook", "--project", "parity").stdin("{\"hook_event_name\": \"Unknown\", \"session_id\": \"s\"}");
-        new Case("hook", "--project", "parity", "--db-url", "postgresql://postgres@127.0.0.1:1/none")
+        new Case("hook", "--project", "parity", "--db-url", "postgresql://postgres@127.0.0.1:1/none?connectRetry=0")
                 .stdin(HookPayloads.payload("session-start", "down", cwd));
         new Case("hook", "--project", "parity").stdin(HookPayloads.payload("session-end", session, cwd));
         new Case("init", "--dry-run", "--dir", "init-" + MODE, "--project", "parity");

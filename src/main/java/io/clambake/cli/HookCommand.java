@@ -67,7 +67,7 @@ final class HookCommand extends Verb {
      * Bounds a hook to a few seconds when the database does not answer, whatever the URL says:
      * loginTimeout caps the whole connect (both attempts of sslmode=prefer), socketTimeout each query.
      */
-    static final String FAIL_FAST = "connectTimeout=2&loginTimeout=3&socketTimeout=5";
+    static final String FAIL_FAST = "connectTimeout=2&loginTimeout=3&socketTimeout=5&connectRetry=2";
 
     @Option(
             names = "--project",

@@ -69,6 +69,14 @@ final class SendCommand extends Verb {
             description = "Answer this message, joining its conversation ('thread ID').")
     Long replyTo;
 
+    @Option(
+            names = "--idempotency-key",
+            paramLabel = "KEY",
+            description = "Send at most once: while the first message with this key from this sender"
+                    + " lives, a send with the same key returns it instead of storing another."
+                    + " Use it to retry safely after exit 5.")
+    String idempotencyKey;
+
     @Override
     protected int run(Session session) throws Exception {
         if (replyTo == null && to == null) {
@@ -87,6 +95,9 @@ final class SendCommand extends Verb {
         }
         String text = body == null ? "" : Rules.optionalText("--body", valueOrStdin("--body", body), Rules.MAX_TEXT);
         Duration expiry = Rules.duration("--ttl", ttl, Rules.TTL);
+        String key = idempotencyKey == null
+                ? null
+                : Rules.line("--idempotency-key", idempotencyKey, Rules.MAX_IDEMPOTENCY_KEY);
         Instance me = session.me();
         String title = subject == null ? null : subject.strip();
         if (replyTo != null) {
@@ -116,10 +127,15 @@ final class SendCommand extends Verb {
             throw ClambakeException.notFound(
                     "no instance ever registered in project " + p.project() + ", so no one could read this");
         }
-        Message sent = new MessageDao(session.db())
-                .send(me.id(), recipient, recipientId, messageType, title, text, expiry, replyTo);
+        MessageDao.Sent result = new MessageDao(session.db())
+                .send(me.id(), recipient, recipientId, messageType, title, text, expiry, replyTo, key);
+        Message sent = result.message();
         if (json()) {
-            return printJson(Map.of("message", Views.message(sent)));
+            return printJson(Map.of("message", Views.message(sent), "repeated", !result.first()));
+        }
+        if (!result.first()) {
+            out().println("already sent #" + sent.id() + " to " + sent.to() + " with this idempotency key");
+            return ExitCode.OK;
         }
         out().println("sent #" + sent.id() + " to " + sent.to()
                 + (replyTo == null ? "" : " in thread #" + sent.thread())

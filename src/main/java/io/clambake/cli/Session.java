@@ -37,6 +37,7 @@ final class Session implements AutoCloseable {
     private final ConnectionSource pool;
     private String parameters;
     private Connection connection;
+    private DatabaseSettings settings;
     private OffsetDateTime now;
 
     /** {@code dbUrl} and {@code as}: the --db-url and --as options, null when not given. */
@@ -76,9 +77,17 @@ final class Session implements AutoCloseable {
     }
 
     DatabaseSettings settings() {
-        DatabaseSettings settings =
-                new SettingsResolver(env).resolve(dbUrl, schema -> new EmbeddedServer(env).connectionSettings(schema));
-        return parameters == null ? settings : settings.withParameters(parameters);
+        if (settings == null) {
+            DatabaseSettings resolved = new SettingsResolver(env)
+                    .resolve(dbUrl, schema -> new EmbeddedServer(env).connectionSettings(schema));
+            settings = parameters == null ? resolved : resolved.withParameters(parameters);
+        }
+        return settings;
+    }
+
+    /** Whether this session holds a connection: a failure of it now happened during a statement. */
+    boolean connected() {
+        return connection != null;
     }
 
     /** The --db-url option, or null. */
@@ -118,6 +127,7 @@ final class Session implements AutoCloseable {
     /** Driver parameters (such as short timeouts) for the connection this session opens, over the URL's. */
     void parameters(String parameters) {
         this.parameters = parameters;
+        this.settings = null;
     }
 
     /** The calling instance, which must be registered and live; its last-seen time is refreshed. */

@@ -1,6 +1,7 @@
 package io.clambake.cli;
 
 import io.clambake.config.Environment;
+import io.clambake.db.Database;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.ExitCode;
 import io.clambake.output.Json;
@@ -13,6 +14,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +42,16 @@ abstract class Verb implements Callable<Integer> {
         String as = database instanceof CallerOptions caller ? caller.as : null;
         try (Session session =
                 new Session(environment(), database == null ? null : database.dbUrl, as, root().pool())) {
-            return run(session);
+            try {
+                return run(session);
+            } catch (SQLException e) {
+                // The connection broke under a statement (a socket timeout, a reset): it may have
+                // committed before the answer was lost, and the one line says so.
+                if (session.connected() && Database.isConnectionFailure(e)) {
+                    throw Database.lost(session.settings(), e);
+                }
+                throw e;
+            }
         } finally {
             if (text != null) {
                 text.close();

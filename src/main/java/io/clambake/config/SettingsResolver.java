@@ -6,6 +6,7 @@ import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * Finds the database: {@code --db-url}, then {@code CLAMBAKE_DB_URL}, then the config file, and
  * with none of them Clambake's embedded server, started when it is not running.
  * The password: in the URL, then {@code CLAMBAKE_DB_PASSWORD}, {@code PGPASSWORD}, the config
- * file, and last {@code ~/.pgpass} (read by the driver when no password is set).
+ * file, and last the password file as libpq finds it ({@link PgPass}).
  */
 public final class SettingsResolver {
     public static final String DEFAULT_SCHEMA = "clambake";
@@ -62,12 +63,18 @@ public final class SettingsResolver {
         if (url == null) {
             return whenNoneConfigured.apply(schema);
         }
-        DatabaseSettings parsed = parse(url, schema);
+        DatabaseSettings parsed = withRootCertificate(parse(url, schema));
         if (parsed.password() != null) {
             return parsed;
         }
         String password =
                 firstNonNull(env.get("CLAMBAKE_DB_PASSWORD"), env.get("PGPASSWORD"), file.getProperty("password"));
+        if (password == null) {
+            String user =
+                    firstNonNull(parsed.user(), env.get("PGUSER"), env.get("USER"), System.getProperty("user.name"));
+            password = PgPass.password(env, parsed.host(), parsed.port(), parsed.database(), user)
+                    .orElse(null);
+        }
         return new DatabaseSettings(
                 parsed.host(),
                 parsed.port(),
@@ -76,6 +83,22 @@ public final class SettingsResolver {
                 password,
                 parsed.extraParameters(),
                 schema);
+    }
+
+    /**
+     * The CA certificates that verify the server (sslmode=verify-ca and verify-full) where libpq
+     * looks for them: the URL's sslrootcert, else {@code $PGSSLROOTCERT}, else
+     * {@code $HOME/.postgresql/root.crt}; the driver alone would look in the JVM's user.home.
+     */
+    private DatabaseSettings withRootCertificate(DatabaseSettings settings) {
+        if (settings.parameter("sslrootcert") != null) {
+            return settings;
+        }
+        String explicit = env.get("PGSSLROOTCERT");
+        Path rootCert = explicit != null
+                ? env.path(explicit)
+                : env.home().resolve(".postgresql").resolve("root.crt");
+        return settings.withParameters("sslrootcert=" + URLEncoder.encode(rootCert.toString(), StandardCharsets.UTF_8));
     }
 
     /** Accepts {@code postgresql://user:pass@host:port/db?k=v} and {@code jdbc:postgresql://host/db?user=u&password=p}. */
@@ -92,7 +115,19 @@ public final class SettingsResolver {
             throw ClambakeException.invalid("database URL is not a valid URL: " + redact(url));
         }
         if (uri.getHost() == null) {
+            String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+            String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+            int colon = hostPort.lastIndexOf(':');
+            if (colon >= 0
+                    && colon > hostPort.lastIndexOf(']')
+                    && !hostPort.substring(colon + 1).matches("\\d*")) {
+                throw ClambakeException.invalid("database URL has a port that is not a number: " + redact(url));
+            }
             throw ClambakeException.invalid("database URL names no host: " + redact(url));
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw ClambakeException.invalid(
+                    "database URL has port " + uri.getPort() + ", not one from 1 to 65535: " + redact(url));
         }
         String user = null;
         String password = null;

@@ -20,13 +20,21 @@ public final class MessageDao {
 
     public record Read(Message message, boolean firstRead) {}
 
+    /** What {@link #send} stored, or found already stored under the same idempotency key. */
+    public record Sent(Message message, boolean first) {}
+
     /**
      * {@code recipientId} is the resolved instance for a direct message, else null.
      * {@code replyTo}: the message this one answers (the caller checked the sender may read it),
      * else null; the reply joins its thread. A {@code done} reply of a blocker's sender closes
-     * the blocker in the same statement.
+     * the blocker in the same statement. With an {@code idempotencyKey} (else null), a live
+     * message of this sender under the same key is returned instead of storing another: the
+     * unique index of V12 decides between racing sends (ON CONFLICT DO NOTHING waits for the
+     * other insert), and the message is then read back in a statement of its own, whose snapshot
+     * sees the one that won. The insert is the first statement, so a send whose answer is lost
+     * has either stored its message or nothing.
      */
-    public Message send(
+    public Sent send(
             long senderId,
             Recipient to,
             Long recipientId,
@@ -34,7 +42,8 @@ public final class MessageDao {
             String subject,
             String body,
             Duration ttl,
-            Long replyTo)
+            Long replyTo,
+            String idempotencyKey)
             throws SQLException {
         String audience =
                 to instanceof Recipient.Direct ? "direct" : to instanceof Recipient.Everyone ? "all" : "project";
@@ -46,32 +55,56 @@ public final class MessageDao {
                     RETURNING id),
                 m AS (
                     INSERT INTO messages (sender_id, audience, recipient_id, project, type, subject, body, expires_at,
-                                          reply_to, thread_id)
+                                          reply_to, thread_id, idempotency_key)
                     VALUES (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?),
-                            ?, (SELECT coalesce(o.thread_id, o.id) FROM messages o WHERE o.id = ?))
+                            ?, (SELECT coalesce(o.thread_id, o.id) FROM messages o WHERE o.id = ?), ?)
+                    ON CONFLICT (sender_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING *)
                 SELECT %s, NULL::timestamptz AS read_at FROM %s CROSS JOIN m %s
                 """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
-        return Sql.one(
-                        connection,
-                        sql,
-                        MessageRows::map,
-                        senderId,
-                        replyTo,
-                        type.label(),
-                        senderId,
-                        senderId,
-                        audience,
-                        recipientId,
-                        project,
-                        type.label(),
-                        subject,
-                        body,
-                        (double) ttl.toSeconds(),
-                        replyTo,
-                        replyTo,
-                        senderId)
-                .orElseThrow();
+        for (int attempt = 0; ; attempt++) {
+            Optional<Message> stored = Sql.one(
+                    connection,
+                    sql,
+                    MessageRows::map,
+                    senderId,
+                    replyTo,
+                    type.label(),
+                    senderId,
+                    senderId,
+                    audience,
+                    recipientId,
+                    project,
+                    type.label(),
+                    subject,
+                    body,
+                    (double) ttl.toSeconds(),
+                    replyTo,
+                    replyTo,
+                    idempotencyKey,
+                    senderId);
+            if (stored.isPresent()) {
+                return new Sent(stored.get(), true);
+            }
+            String existing = """
+                    SELECT %s, NULL::timestamptz AS read_at FROM %s CROSS JOIN messages m %s
+                     WHERE m.sender_id = ? AND m.idempotency_key = ? AND m.expires_at > now()
+                    """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
+            Optional<Message> first =
+                    Sql.one(connection, existing, MessageRows::map, senderId, senderId, idempotencyKey);
+            if (first.isPresent()) {
+                return new Sent(first.get(), false);
+            }
+            // The key's message has expired (or was cleaned up meanwhile): a key names one message
+            // for that message's lifetime, so the expired one gives it up and the insert goes again.
+            if (attempt >= 3) {
+                throw new SQLException("idempotency key kept changing hands: " + idempotencyKey);
+            }
+            Sql.update(connection, """
+                    UPDATE messages SET idempotency_key = NULL
+                     WHERE sender_id = ? AND idempotency_key = ? AND expires_at <= now()
+                    """, senderId, idempotencyKey);
+        }
     }
 
     public record Ack(Message message, boolean first) {}

@@ -29,7 +29,8 @@ public final class Pool implements ConnectionSource, AutoCloseable {
         config.setDataSourceProperties(settings.connectionProperties());
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(1);
-        config.setConnectionTimeout(5_000);
+        // A full or starting server: the pool keeps trying to connect for as long as a command would.
+        config.setConnectionTimeout(Math.max(5_000, settings.connectRetry().toMillis()));
         config.setInitializationFailTimeout(-1);
         return new Pool(settings, new HikariDataSource(config));
     }

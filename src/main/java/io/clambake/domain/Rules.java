@@ -17,6 +17,7 @@ public final class Rules {
     public static final int MAX_TASK = 500;
     public static final int MAX_ACTION = 100;
     public static final int MAX_SUMMARY = 2_000;
+    public static final int MAX_IDEMPOTENCY_KEY = 200;
 
     /** How long a message lives: {@code send --ttl}. */
     public static final DurationRange TTL = new DurationRange(Duration.ofSeconds(1), Duration.ofDays(365));

@@ -101,7 +101,7 @@ public final class EmbeddedServer {
 
     public Optional<String> runsAs() {
         try {
-            return RunAs.detect().map(RunAs::user);
+            return RunAs.detect(home.dataDir()).map(RunAs::user);
         } catch (ClambakeException e) {
             return Optional.empty();
         }
@@ -113,7 +113,7 @@ public final class EmbeddedServer {
             return current;
         }
         Platform platform = Platform.current();
-        Optional<RunAs> runAs = RunAs.detect();
+        Optional<RunAs> runAs = RunAs.detect(home.dataDir());
         checkDataDir(runAs);
         Path binaries = PostgresBinaries.ensureUnpacked(home.dir(), platform);
         Properties settings = ServerSettings.withPassword(home);
@@ -146,7 +146,7 @@ public final class EmbeddedServer {
         Path binaries = PostgresBinaries.ensureUnpacked(home.dir(), platform);
         Programs.Result result = Programs.run(
                 home.dir(),
-                RunAs.detect(),
+                RunAs.detect(home.dataDir()),
                 List.of(
                         pgCtl(binaries, platform),
                         "stop",

@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,6 +19,7 @@ import java.util.Set;
  * {@code ~/.local/share/clambake}.
  */
 public record ServerHome(Path dir) {
+    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
     private static final boolean POSIX =
             FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
@@ -57,19 +61,34 @@ public record ServerHome(Path dir) {
     }
 
     /**
-     * Creates the directory. Only its user may look into a new one; as root the server's account
-     * must pass through it (but not list it), whoever made it.
+     * Creates the directory, which only its user may enter (0700). As root the server's account
+     * must pass through it too: its group gets in (0710), nobody else, and no one else can even
+     * open server.lock to hold it. Where the account has no group of its own, others may pass
+     * through (0711) but still list and read nothing.
      */
     void prepare() {
         try {
-            boolean created = !Files.isDirectory(dir);
             Files.createDirectories(dir);
-            if (POSIX && RunAs.isRoot()) {
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-                perms.addAll(Set.of(PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
-                Files.setPosixFilePermissions(dir, perms);
-            } else if (POSIX && created) {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            if (POSIX) {
+                Optional<RunAs> runAs = RunAs.detect(dataDir());
+                Optional<GroupPrincipal> group = runAs.flatMap(RunAs::group);
+                if (group.isPresent()) {
+                    Files.getFileAttributeView(dir, PosixFileAttributeView.class)
+                            .setGroup(group.get());
+                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x---"));
+                } else {
+                    Files.setPosixFilePermissions(
+                            dir, PosixFilePermissions.fromString(runAs.isPresent() ? "rwx--x--x" : "rwx------"));
+                }
+                Path lock = lockFile();
+                if (!Files.exists(lock)) {
+                    try {
+                        Files.createFile(lock, PosixFilePermissions.asFileAttribute(PRIVATE));
+                    } catch (java.nio.file.FileAlreadyExistsException raced) {
+                        // another command made it
+                    }
+                }
+                Files.setPosixFilePermissions(lock, PRIVATE);
             }
         } catch (IOException e) {
             throw ServerErrors.failure(

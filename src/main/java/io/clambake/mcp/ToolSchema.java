@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 /**
  * A verb seen as an MCP tool, read from the verb's picocli model so the two cannot drift apart:
  * the description, one JSON-schema property per option (named like the option without its
- * dashes, {@code to}, {@code subject}, {@code stale-after}) and per positional parameter, and
+ * leading dashes, snake_case as in the JSON documents: {@code to}, {@code subject},
+ * {@code stale_after}, {@code idempotency_key}) and per positional parameter, and
  * the way back from tool arguments to the verb's command line. The server checks arguments
  * here, not with the SDK's schema validator, so that a bad one is answered with the command
  * line's error document.
@@ -46,7 +47,7 @@ public record ToolSchema(
             if (HIDDEN.contains(o.longestName()) || o.usageHelp() || o.versionHelp()) {
                 continue;
             }
-            String name = o.longestName().replaceFirst("^-+", "");
+            String name = o.longestName().replaceFirst("^-+", "").replace('-', '_');
             add(name, o, properties, params);
             if (o.required() && o.group() == null) {
                 required.add(name);

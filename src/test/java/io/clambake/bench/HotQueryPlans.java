@@ -93,6 +93,7 @@ public final class HotQueryPlans {
                 "bench",
                 "benchmark message",
                 Duration.ofDays(7),
+                null,
                 null);
         plans.put("send", take(explaining));
 

@@ -281,7 +281,7 @@ class ConfigTest extends DatabaseTest {
     @Test
     void commandsUseTheResolvedDatabaseAndSchema() throws Exception {
         Map<String, String> broken = new HashMap<>();
-        broken.put("CLAMBAKE_DB_URL", "postgresql://nobody@127.0.0.1:1/nothing");
+        broken.put("CLAMBAKE_DB_URL", "postgresql://nobody@127.0.0.1:1/nothing?connectRetry=0");
         broken.put("CLAMBAKE_HOST", "cfg-host");
         Cli viaOption = new Cli(broken, Path.of("/cfg/option"));
         assertEquals(ExitCode.UNAVAILABLE, viaOption.run("status").code(), "the variable alone points nowhere");

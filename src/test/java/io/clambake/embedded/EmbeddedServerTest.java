@@ -265,6 +265,45 @@ class EmbeddedServerTest {
         ok(alpha.run("inbox"));
     }
 
+    @Test
+    @Order(9)
+    void noOtherUserCanReadTheStateDirectoryOrHoldItsLock() throws Exception {
+        ok(alpha.run("inbox"));
+        Path dir = home.dir();
+        assertTrue(
+                Files.getPosixFilePermissions(dir).stream()
+                        .noneMatch(p -> p.name().startsWith("OTHERS")),
+                "others have no access to " + dir);
+        for (String file : List.of("server.lock", "server.properties", "server.log")) {
+            assertEquals(
+                    "rw-------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(dir.resolve(file))),
+                    file);
+        }
+        assumeTrue(RunAs.isRoot(), "the other user and the server's own account need root");
+        // Another local user (.ci/run makes clambake-other) can neither list the directory nor open the lock.
+        for (String probe : List.of("ls " + dir, "exec 3< " + dir.resolve("server.lock"))) {
+            Process p = new ProcessBuilder("runuser", "-u", "clambake-other", "--", "sh", "-c", probe)
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertNotEquals(0, p.waitFor(), probe + ": " + out);
+        }
+        // The server runs as an account of its own, not the machine's shared postgres account.
+        assertEquals("clambake", Files.getOwner(dir.resolve("data")).getName());
+        assertEquals(
+                "clambake",
+                ProcessHandle.allProcesses()
+                        .filter(p -> p.info()
+                                .commandLine()
+                                .map(l -> l.contains(dir.resolve("data").toString()))
+                                .orElse(false))
+                        .findFirst()
+                        .flatMap(p -> p.info().user())
+                        .orElse("?"));
+    }
+
     private JsonNode serverStatus() {
         return ok(alpha.run("server", "status", "--json")).json().get("server");
     }
