@@ -74,6 +74,41 @@ class LeaseIT extends DatabaseTest {
         return p.toString();
     }
 
+    /**
+     * Twenty separate JVMs on four host names race for one file, twice (the in-process race in
+     * LeaseTest repeats it fifteen times with threads): exactly one wins, the others exit 6.
+     */
+    @Test
+    void twentyProcessesOnFourHostsRaceAndExactlyOneWins() throws Exception {
+        int racers = 20;
+        List<Path> dirs = new ArrayList<>();
+        for (int t = 0; t < racers; t++) {
+            Path dir = Files.createDirectories(temp.resolve("racers/r" + t));
+            ok(clambake(dir, "race-" + (t % 4), "", "register", "--project", "race"));
+            dirs.add(dir);
+        }
+        for (int round = 0; round < 2; round++) {
+            List<Process> processes = new ArrayList<>();
+            for (int t = 0; t < racers; t++) {
+                ProcessBuilder builder = new ProcessBuilder(Jar.command("lease", "contended-" + round + ".txt"))
+                        .directory(dirs.get(t).toFile())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD);
+                ChildEnvironment.isolate(builder.environment()).putAll(env("race-" + (t % 4)));
+                processes.add(builder.start());
+            }
+            List<Integer> codes = new ArrayList<>();
+            for (Process p : processes) {
+                p.getOutputStream().close();
+                assertTrue(p.waitFor(180, TimeUnit.SECONDS), "a racer did not finish");
+                codes.add(p.exitValue());
+            }
+            assertEquals(1, codes.stream().filter(c -> c == 0).count(), "round " + round + ": " + codes);
+            assertEquals(
+                    racers - 1, codes.stream().filter(c -> c == ExitCode.HELD).count(), codes.toString());
+        }
+    }
+
     @Test
     void twoClonesOnTwoHostsTheLeaseHoldsAtTheLeaseTheEditAndTheCommitUntilReleased() throws Exception {
         Path origin = Files.createDirectories(temp.resolve("origin"));

@@ -301,6 +301,24 @@ class LeaseTest extends DatabaseTest {
         assertEquals(ExitCode.NOT_FOUND, b.run("release", "--force", "f.txt").code());
         ok(b.run("lease", "f.txt"));
         assertEquals(ExitCode.NOT_FOUND, a.run("release", "other.txt").code());
+
+        // The overseer (the live page's action) names the project and the target as listed.
+        Cli c = instance("force-c", "/w/force/c", "force");
+        String cName = json(c, "status").get("me").asText();
+        ok(c.run("lease", "sub/**", "--resource", "force-db"));
+        Cli human = shell("force-h", "/w/force/h");
+        assertEquals(
+                ExitCode.HELD,
+                human.run("release", "--as", "human", "--force", "--project", "force", "sub/**")
+                        .code());
+        setLastSeenHoursAgo(cName, 2);
+        ok(human.run("release", "--as", "human", "--force", "--project", "force", "sub/**"));
+        ok(human.run("release", "--as", "human", "--force", "--project", "force", "--resource", "force-db"));
+        assertEquals(
+                0,
+                count("SELECT count(*) FROM leases l JOIN instances i ON i.id = l.holder_id WHERE i.name = ?", cName));
+        assertEquals(
+                ExitCode.USAGE, a.run("release", "--project", "force", "f.txt").code());
         assertEquals(ExitCode.USAGE, a.run("release").code());
     }
 

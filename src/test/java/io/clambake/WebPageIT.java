@@ -15,6 +15,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -247,6 +249,32 @@ class WebPageIT extends DatabaseTest {
         assertEquals(1, count("SELECT count(*) FROM memories WHERE id = ? AND status = 'resolved'", deadlock));
         browser.driver().findElement(By.id("memory-search")).clear();
         browser.script("document.getElementById('memory-search').dispatchEvent(new Event('input'))");
+    }
+
+    @Test
+    void aLeaseShowsLiveAndOneOfAHolderUnseenForAnHourIsReleasedFromThePage() throws SQLException {
+        Cli holder = shell("dev5", "/work/shop-lease");
+        String name = register(holder, "shop");
+        ok(holder.run("lease", "src/web-it.py", "--reason", "page test"));
+        String row = "#leases [data-lease-id]";
+        browser.await(LIVE, "the lease on the page", () -> "src/web-it.py".equals(text(row + " .target")));
+        assertNull(browser.script("return document.querySelector('#leases button.force')"), "a live holder's lease");
+        setLastSeenHoursAgo(name, 2);
+        try (Connection c = db.connect("clambake");
+                PreparedStatement ps = c.prepareStatement("UPDATE leases SET reason = 'stale now' WHERE target = ?")) {
+            ps.setString(1, "src/web-it.py");
+            assertEquals(1, ps.executeUpdate());
+        }
+        browser.await(
+                LIVE,
+                "the release button",
+                () -> Boolean.TRUE.equals(browser.script("return !!document.querySelector('#leases button.force')")));
+        browser.driver().findElement(By.cssSelector("#leases button.force")).click();
+        browser.await(
+                LIVE,
+                "the page confirms the release",
+                () -> ("released src/web-it.py (held by " + name + ")").equals(text("#lease-result")));
+        assertEquals(0, count("SELECT count(*) FROM leases WHERE target = 'src/web-it.py'"));
     }
 
     @Test

@@ -81,15 +81,16 @@ final class LeaseCommand extends Verb {
         }
         Instance me = session.me();
         List<LeaseTarget> targets = targets(session, me, paths, resources);
-        LeaseDao leases = new LeaseDao(session.db());
         long deadline = System.nanoTime() + patience.toNanos();
         LeaseDao.Outcome outcome;
         while (true) {
-            outcome = leases.acquire(me, targets, shared, expiry, why);
+            outcome = new LeaseDao(session.db()).acquire(me, targets, shared, expiry, why);
             long left = deadline - System.nanoTime();
             if (outcome.conflict() == null || left <= 0) {
                 break;
             }
+            // A waiting command holds no connection (in a long-lived process, others need it).
+            session.release();
             Thread.sleep(Math.max(1, Math.min(POLL.toMillis(), left / 1_000_000)));
         }
         if (outcome.conflict() != null) {

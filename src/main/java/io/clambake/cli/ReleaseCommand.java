@@ -7,6 +7,7 @@ import io.clambake.domain.HeldException;
 import io.clambake.domain.Instance;
 import io.clambake.domain.Lease;
 import io.clambake.domain.LeaseTarget;
+import io.clambake.domain.Rules;
 import io.clambake.output.Views;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +46,13 @@ final class ReleaseCommand extends Verb {
     @Option(names = "--force", description = "Take one target's leases from holders that are no longer live.")
     boolean force;
 
+    @Option(
+            names = "--project",
+            paramLabel = "P",
+            description = "With --force: the lease's project (default: yours); TARGET is then the target as 'leases'"
+                    + " shows it, relative to the repository root.")
+    String project;
+
     @Override
     protected int run(Session session) throws Exception {
         boolean named = !paths.isEmpty() || !resources.isEmpty();
@@ -54,13 +62,18 @@ final class ReleaseCommand extends Verb {
         if (force && (all || paths.size() + resources.size() != 1)) {
             throw ClambakeException.invalid("--force takes exactly one TARGET or --resource NAME");
         }
+        if (project != null && !force) {
+            throw ClambakeException.invalid("--project goes with --force (your own leases are in your project)");
+        }
         Instance me = session.me();
         LeaseDao leases = new LeaseDao(session.db());
         List<Lease> released;
         if (force) {
-            LeaseTarget target =
-                    LeaseCommand.targets(session, me, paths, resources).get(0);
-            LeaseDao.Forced forced = leases.forceRelease(me.project(), target, STALE);
+            String scope = project == null ? me.project() : Rules.project(project);
+            LeaseTarget target = project == null
+                    ? LeaseCommand.targets(session, me, paths, resources).get(0)
+                    : paths.isEmpty() ? LeaseTarget.resource(resources.get(0)) : LeaseTarget.relative(paths.get(0));
+            LeaseDao.Forced forced = leases.forceRelease(scope, target, STALE);
             if (!forced.live().isEmpty()) {
                 Lease live = forced.live().get(0);
                 throw new HeldException(
@@ -71,8 +84,7 @@ final class ReleaseCommand extends Verb {
             }
             released = forced.released();
             if (released.isEmpty()) {
-                throw ClambakeException.notFound(
-                        "no active lease on " + target.label() + " in project " + me.project());
+                throw ClambakeException.notFound("no active lease on " + target.label() + " in project " + scope);
             }
         } else {
             List<LeaseTarget> targets = all ? null : LeaseCommand.targets(session, me, paths, resources);

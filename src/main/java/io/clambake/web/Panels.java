@@ -150,7 +150,14 @@ final class Panels {
                 "leases",
                 new LeaseDao(c)
                         .active(filter.project(), null).stream()
-                                .map(Views::lease)
+                                .map(l -> {
+                                    // A holder unseen this long may lose its leases (release --force).
+                                    Map<String, Object> view = Views.lease(l);
+                                    view.put(
+                                            "holder_stale",
+                                            l.holderSeen().plus(STALE_AFTER).isBefore(now));
+                                    return view;
+                                })
                                 .toList());
     }
 

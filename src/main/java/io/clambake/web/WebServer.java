@@ -257,7 +257,7 @@ public final class WebServer implements AutoCloseable {
             case ExitCode.OK -> 200;
             case ExitCode.USAGE -> 400;
             case ExitCode.NOT_FOUND -> 404;
-            case ExitCode.NOT_REGISTERED -> 409;
+            case ExitCode.NOT_REGISTERED, ExitCode.HELD -> 409;
             case ExitCode.UNAVAILABLE -> 503;
             default -> 500;
         };

@@ -288,9 +288,26 @@ function renderLeases(data) {
       ),
       el('div', { class: 'task' }, l.holder + ' on ' + l.host + (l.reason ? ': ' + l.reason : '')),
       el('div', { class: 'muted small' }, 'since ', time(l.since), l.task ? ' - ' + l.task : ''),
+      l.holder_stale && forceRelease(l),
     ),
   );
   fill($('leases'), rows, 'No active lease' + (state.project ? ' in ' + state.project : '') + '.');
+}
+
+/** A button that takes a lease from a holder unseen for an hour (release --force, never a live holder's). */
+function forceRelease(lease) {
+  const button = el('button', { type: 'button', class: 'force' }, 'Release (holder unseen for an hour)');
+  button.addEventListener('click', async () => {
+    const fields = { project: lease.project };
+    fields[lease.kind === 'resource' ? 'resource' : 'target'] = lease.target;
+    try {
+      await act('release-lease', fields);
+      say('lease-result', 'released ' + lease.target + ' (held by ' + lease.holder + ')');
+    } catch (e) {
+      say('lease-result', e.message, true);
+    }
+  });
+  return button;
 }
 
 function renderLog(data) {

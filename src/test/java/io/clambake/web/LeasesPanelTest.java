@@ -25,6 +25,7 @@ class LeasesPanelTest extends DatabaseTest {
         register(b, "elsewhere");
         assertEquals(ExitCode.OK, b.run("lease", "--resource", "docker").code());
         assertTrue(Panels.following(Set.of("leases")).contains("leases"));
+        assertTrue(Actions.ALL.containsKey("release-lease"));
         try (Connection c = db.connect("clambake")) {
             Map<?, ?> doc = (Map<?, ?>) Panels.read(
                             c,
@@ -37,6 +38,21 @@ class LeasesPanelTest extends DatabaseTest {
             Map<?, ?> lease = (Map<?, ?>) leases.get(0);
             assertEquals("src/**", lease.get("target"));
             assertEquals("refactor", lease.get("reason"));
+            assertEquals(false, lease.get("holder_stale"));
+            assertEquals(
+                    Boolean.TRUE,
+                    ((Map<?, ?>) ((List<?>) ((Map<?, ?>) ((Map<?, ?>) Panels.read(
+                                                                    c,
+                                                                    Set.of("leases"),
+                                                                    Panels.Filter.parse(Map.of("project", "panelled")),
+                                                                    OffsetDateTime.now()
+                                                                            .plusHours(2))
+                                                            .get("panels"))
+                                                    .get("leases"))
+                                            .get("leases"))
+                                    .get(0))
+                            .get("holder_stale"),
+                    "a holder unseen for an hour gets the page's release button");
             Map<?, ?> all =
                     (Map<?, ?>) Panels.read(c, Set.of("leases"), Panels.Filter.parse(Map.of()), OffsetDateTime.now())
                             .get("panels");
