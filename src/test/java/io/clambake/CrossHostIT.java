@@ -320,20 +320,9 @@ class CrossHostIT {
 
     /** A psql that takes an exclusive lock on the messages table and holds it until COMMIT arrives on its stdin. */
     private Process holdMessagesLock() throws Exception {
-        Process lock = track(new ProcessBuilder(
-                        "runuser",
-                        "-u",
-                        "postgres",
-                        "--",
-                        PG_BIN.resolve("psql").toString(),
-                        "-X",
-                        "-q",
-                        "-h",
-                        data.toString(),
-                        "-U",
-                        "postgres",
-                        "-d",
-                        "postgres")
+        List<String> command = new ArrayList<>(psqlBase());
+        command.add("-q");
+        Process lock = track(new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start());
@@ -409,7 +398,8 @@ class CrossHostIT {
         return p;
     }
 
-    private List<String> psqlCommand(String sql) {
+    /** psql as postgres over the server's Unix socket, outside every network namespace. */
+    private List<String> psqlBase() {
         return List.of(
                 "runuser",
                 "-u",
@@ -417,15 +407,18 @@ class CrossHostIT {
                 "--",
                 PG_BIN.resolve("psql").toString(),
                 "-X",
-                "-At",
                 "-h",
                 data.toString(),
                 "-U",
                 "postgres",
                 "-d",
-                "postgres",
-                "-c",
-                sql);
+                "postgres");
+    }
+
+    private List<String> psqlCommand(String sql) {
+        List<String> command = new ArrayList<>(psqlBase());
+        command.addAll(List.of("-At", "-c", sql));
+        return command;
     }
 
     /** One value by psql over the server's Unix socket (outside every network namespace), or "" when it fails. */
