@@ -25,7 +25,7 @@ class NetworkFailureTest extends DatabaseTest {
     @Test
     void aServerThatAcceptsAndNeverAnswersEndsTheLogin() throws Exception {
         try (FreezingProxy silent = new FreezingProxy(db.url(), null)) {
-            String url = silent.url(db.url()) + "?loginTimeout=1";
+            String url = silent.url(db.url()) + "?loginTimeout=1&connectRetry=0";
             Cli.Result result = shell("h", "/w").with("CLAMBAKE_DB_URL", url).run("status");
             assertEquals(ExitCode.UNAVAILABLE, result.code(), result::toString);
             assertEquals(1, result.err().lines().count(), result::toString);
@@ -36,7 +36,8 @@ class NetworkFailureTest extends DatabaseTest {
 
     @Test
     void theDefaultsBoundEveryPhase() throws Exception {
-        // No URL parameter: the defaults alone must end the command (before them it hung forever).
+        // No URL parameter: the defaults alone must end the command (before them it hung forever),
+        // after a retry of the login (at most connectRetry 15 s + loginTimeout 10 s).
         try (FreezingProxy silent = new FreezingProxy(db.url(), null)) {
             Cli.Result result = shell("h", "/w")
                     .with("CLAMBAKE_DB_URL", silent.url(db.url()))

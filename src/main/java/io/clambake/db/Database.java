@@ -73,8 +73,9 @@ public final class Database {
 
     /**
      * Whether a failed connection attempt is worth another: the server is full or starting up, or
-     * the network failed before anything reached a server. No statement ran, so a retry cannot
-     * double anything. A name that does not resolve, a refused login, TLS problems are final.
+     * the network failed before anything reached a server, or the login took longer than
+     * loginTimeout. No statement ran, so a retry cannot double anything. A name that does not
+     * resolve, a refused login, TLS problems are final.
      */
     static boolean mayRetryConnect(SQLException e) {
         String state = e.getSQLState();
@@ -83,6 +84,9 @@ public final class Database {
         }
         if (state == null || !state.startsWith("08")) {
             return false;
+        }
+        if (String.valueOf(e.getMessage()).contains("attempt timed out")) {
+            return true; // loginTimeout: a starved JVM or a slow server; no statement was sent
         }
         boolean network = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
