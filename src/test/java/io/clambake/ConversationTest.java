@@ -105,6 +105,26 @@ class ConversationTest extends DatabaseTest {
     }
 
     @Test
+    void aSenderCleanedUpAsStaleLeavesNoOpenBlocker() throws Exception {
+        Cli a = shell("conv-stale", "/w/cst/a");
+        Cli b = shell("conv-stale", "/w/cst/b");
+        String alpha = register(a, "cst-proj");
+        register(b, "cst-proj");
+        sent(a, "--to", "@project:cst-proj", "--type", "blocker", "--subject", "Rebuilding the image");
+        assertEquals(
+                1, json(b, "status", "--project", "cst-proj").get("blockers").size());
+        setLastSeenHoursAgo(alpha, 3);
+        ok(b.run("cleanup", "--stale-after", "2h"));
+        assertTrue(json(b, "status", "--project", "cst-proj").get("blockers").isEmpty());
+        assertEquals(
+                0,
+                count(
+                        "SELECT count(*) FROM messages m JOIN instances i ON i.id = m.sender_id"
+                                + " WHERE i.name = ? AND m.closed_at IS NULL",
+                        alpha));
+    }
+
+    @Test
     void aDoneReplyClosesTheBlockerAndReachesItsAudience() {
         Cli a = shell("conv-done", "/w/cd/a");
         Cli b = shell("conv-done", "/w/cd/b");

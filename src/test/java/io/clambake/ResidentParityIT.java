@@ -150,6 +150,22 @@ class ResidentParityIT extends DatabaseTest {
         new Case("read", "999");
         new Case("read", "--json", "999");
         new Case("read", "x");
+        new Case("read", "--next", "--as", "beta", "--wait", "1s", "--json");
+        new Case("read", "1", "--wait", "1s");
+        new Case("inbox", "--as", "beta", "--wait", "1s");
+        new Case("send", "--as", "beta", "--reply-to", "1", "--body", "a reply");
+        new Case("send", "--reply-to", "999", "--body", "nothing to answer");
+        new Case("thread", "1", "--as", "beta");
+        new Case("thread", "1", "--json");
+        new Case("thread", "999");
+        new Case("ack", "1", "--as", "beta", "--json");
+        new Case("ack", "2");
+        new Case("close", "1", "--as", "beta");
+        new Case("close", "3");
+        new Case("close", "3", "--json");
+        new Case("search", "hello", "--as", "beta");
+        new Case("search", "editing", "--json");
+        new Case("search", "x", "--limit", "0");
         new Case("remember", "--type", "gotcha", "--title", "stdin memory", "--content", "-")
                 .stdin("content from stdin about deadlocks\n");
         new Case("remember", "--global", "--type", "lesson", "--title", "global one", "--content", "c", "--json");
@@ -178,6 +194,7 @@ class ResidentParityIT extends DatabaseTest {
         new Case("hook", "--project", "parity").stdin("{\"hook_event_name\": \"Unknown\", \"session_id\": \"s\"}");
         new Case("hook", "--project", "parity", "--db-url", "postgresql://postgres@127.0.0.1:1/none?connectRetry=0")
                 .stdin(HookPayloads.payload("session-start", "down", cwd));
+        new Case("hook", "--project", "parity", "--stop-wait", "1s").stdin(HookPayloads.payload("stop", session, cwd));
         new Case("hook", "--project", "parity").stdin(HookPayloads.payload("session-end", session, cwd));
         new Case("init", "--dry-run", "--dir", "init-" + MODE, "--project", "parity");
         new Case("init", "--dir", "init-" + MODE, "--project", "parity", "--json");

@@ -158,6 +158,27 @@ class WaitTest extends DatabaseTest {
         assertEquals("", ended.err());
     }
 
+    @Test
+    void aStopWaiterEndsWithItsClaudeCodeProcess() throws Exception {
+        Cli claude = shell("wait-killed", "/w/wk/me");
+        ok(claude.runWithStdin(
+                HookPayloads.payload("session-start", "wk-1", "/w/wk/me"), "hook", "--project", "wk-proj"));
+        // Claude Code killed outright runs no SessionEnd, and its background hooks live on: they watch its pid.
+        Process fakeClaude = new ProcessBuilder("sleep", "600").start();
+        try {
+            Cli inSession = claude.with("CLAUDE_PID", String.valueOf(fakeClaude.pid()));
+            Future<Cli.Result> waiting = threads.submit(() -> inSession.runWithStdin(
+                    HookPayloads.payload("stop", "wk-1", "/w/wk/me"), "hook", "--stop-wait", "55m"));
+            awaitListeners(1, "shown_messages");
+            fakeClaude.destroyForcibly().waitFor();
+            Cli.Result orphan = waiting.get(50, TimeUnit.SECONDS);
+            assertEquals(ExitCode.OK, orphan.code(), orphan::toString);
+            assertEquals("", orphan.err());
+        } finally {
+            fakeClaude.destroyForcibly();
+        }
+    }
+
     /** Waits until {@code n} backends of this database sit idle after a look for mail whose SQL contains {@code marker}. */
     private void awaitListeners(int n, String marker) throws Exception {
         for (int i = 0; i < 600; i++) {

@@ -214,6 +214,38 @@ class WebPageIT extends DatabaseTest {
     }
 
     @Test
+    void theHumanSeesOpenBlockersAndUnacknowledgedRequestsAndClosesABlocker() throws SQLException {
+        long blocker = json(alpha, "send", "--to", "@all", "--type", "blocker", "--subject", "Editing the CI config")
+                .get("message")
+                .get("id")
+                .asLong();
+        long request = json(alpha, "send", "--to", betaName, "--type", "request", "--subject", "Review my PR")
+                .get("message")
+                .get("id")
+                .asLong();
+        String blockerRow = "#blockers [data-message-id='" + blocker + "']";
+        String requestRow = "#unacknowledged [data-message-id='" + request + "']";
+        browser.await(
+                LIVE,
+                "the blocker and the request on the page",
+                () -> text(blockerRow) != null && text(requestRow) != null);
+        ok(beta.run("ack", String.valueOf(request)));
+        browser.await(LIVE, "the acknowledged request leaves the panel", () -> text(requestRow) == null);
+
+        browser.driver()
+                .findElement(By.cssSelector(blockerRow + " button.close"))
+                .click();
+        browser.await(
+                LIVE,
+                "the page confirms the close",
+                () -> ("closed blocker #" + blocker).equals(text("#blocker-result")));
+        assertEquals(1, count("SELECT count(*) FROM messages WHERE id = ? AND closed_at IS NOT NULL", blocker));
+        browser.await(LIVE, "the closed blocker leaves the panel", () -> text(blockerRow) == null);
+        assertTrue(json(beta, "status").get("blockers").isEmpty());
+        assertNotReloaded();
+    }
+
+    @Test
     void memoriesAreSearchedAndTheirStatusChangedFromThePage() throws SQLException {
         long deadlock = json(
                         beta,

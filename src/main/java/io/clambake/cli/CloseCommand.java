@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "close",
         description = {
-            "Close a blocker you sent: status and briefings stop listing it.",
+            "Close a blocker you sent (the human overseer may close any): status and briefings stop" + " listing it.",
             "A done reply to it (send --type done --reply-to ID) closes it too and tells everyone it"
                     + " reached; deregistering (or being cleaned up as stale) closes all of yours."
         })
@@ -48,7 +48,7 @@ final class CloseCommand extends Verb {
             if (m.type() != MessageType.BLOCKER) {
                 throw ClambakeException.invalid("#" + id + " is a " + m.type().label() + ", not a blocker");
             }
-            if (!m.from().equals(me.name())) {
+            if (!m.from().equals(me.name()) && !Rules.OVERSEER.equals(me.name())) {
                 throw ClambakeException.invalid("#" + id + " is " + m.from() + "'s blocker: only its sender closes it");
             }
             already = true;

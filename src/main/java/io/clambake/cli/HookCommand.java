@@ -40,6 +40,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -276,16 +277,25 @@ final class HookCommand extends Verb {
             return ExitCode.OK;
         }
         long generation = waiting.get().generation();
-        Optional<String> woken = Mail.await(session, waitFor, Mail.WAKERS, c -> {
-            Optional<Instance> me = new AgentSessionDao(c).stillWaiting(id, generation);
-            if (me.isEmpty() || !me.get().live()) {
-                return Optional.of(""); // replaced by a newer waiter, or the session ended
-            }
-            Page<Message> fresh = new MessageDao(c).remind(me.get(), id, limit, false, wakeOn);
-            return fresh.items().isEmpty()
-                    ? Optional.empty()
-                    : Optional.of(Briefing.reminder(me.get(), fresh, Database.now(c)));
-        });
+        // Claude Code killed (not ended: no SessionEnd) leaves its background hooks orphaned; they stop with it.
+        Long claude = ClaudeCodeProcess.ofHook(id, environment()).pid();
+        BooleanSupplier claudeAlive = () -> claude == null
+                || ProcessHandle.of(claude).map(ProcessHandle::isAlive).orElse(false);
+        Optional<String> woken = Mail.await(
+                session,
+                waitFor,
+                Mail.WAKERS,
+                c -> {
+                    Optional<Instance> me = new AgentSessionDao(c).stillWaiting(id, generation);
+                    if (me.isEmpty() || !me.get().live()) {
+                        return Optional.of(""); // replaced by a newer waiter, or the session ended
+                    }
+                    Page<Message> fresh = new MessageDao(c).remind(me.get(), id, limit, false, wakeOn);
+                    return fresh.items().isEmpty()
+                            ? Optional.empty()
+                            : Optional.of(Briefing.reminder(me.get(), fresh, Database.now(c)));
+                },
+                claudeAlive);
         if (woken.isEmpty() || woken.get().isEmpty()) {
             return ExitCode.OK;
         }

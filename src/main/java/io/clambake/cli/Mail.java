@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /** How a verb waits for mail: its pooled connection given back first, then a listening one of its own. */
 final class Mail {
@@ -16,14 +17,16 @@ final class Mail {
     private Mail() {}
 
     static <T> Optional<T> await(Session session, Duration timeout, Waiter.Check<T> check) throws SQLException {
-        return await(session, timeout, TABLES, check);
+        return await(session, timeout, TABLES, check, () -> true);
     }
 
-    static <T> Optional<T> await(Session session, Duration timeout, Set<String> tables, Waiter.Check<T> check)
+    /** {@code wanted}: false once the process the wait is for has gone (see {@link Waiter}). */
+    static <T> Optional<T> await(
+            Session session, Duration timeout, Set<String> tables, Waiter.Check<T> check, BooleanSupplier wanted)
             throws SQLException {
         // In the resident process or the MCP server, the pooled connection serves other commands meanwhile.
         var settings = session.settings();
         session.release();
-        return Waiter.until(settings, timeout, tables, check);
+        return Waiter.until(settings, timeout, tables, check, wanted);
     }
 }

@@ -65,13 +65,12 @@ public final class MessageQueries {
     public List<Message> overseen(String project, int limit) throws SQLException {
         String sql = """
                 SELECT %s, NULL::timestamptz AS read_at
-                  FROM (SELECT max(id) AS id FROM instances WHERE kind = 'human') AS viewer
-                       CROSS JOIN messages m %s
+                  FROM %s CROSS JOIN messages m %s
                  WHERE m.expires_at > now()
                    AND (?::text IS NULL OR m.audience = 'all' OR s.project = ? OR r.project = ? OR m.project = ?)
                  ORDER BY m.id DESC
                  LIMIT ?
-                """.formatted(MessageRows.COLUMNS, MessageRows.JOINS);
+                """.formatted(MessageRows.COLUMNS, MessageRows.OVERSEER, MessageRows.JOINS);
         return Sql.list(connection, sql, MessageRows::map, project, project, project, project, limit);
     }
 
@@ -97,16 +96,18 @@ public final class MessageQueries {
      * {@code viewer} may see them.
      */
     public List<Message> openBlockers(Long viewer, String project, int limit) throws SQLException {
-        String sql = """
-                SELECT %s, NULL::timestamptz AS read_at
-                  FROM %s CROSS JOIN messages m %s
-                 WHERE m.type = 'blocker' AND m.closed_at IS NULL AND m.expires_at > now()
-                   AND (?::text IS NULL OR s.project = ? OR r.project = ? OR m.project = ?)
-                 ORDER BY m.id DESC
-                 LIMIT ?
-                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
-        return Sql.list(connection, sql, MessageRows::map, viewer, project, project, project, project, limit);
+        return Sql.list(connection, OPEN_BLOCKERS, MessageRows::map, viewer, project, project, project, project, limit);
     }
+
+    private static final String OPEN_BLOCKERS =
+            """
+            SELECT %s, NULL::timestamptz AS read_at
+              FROM %s CROSS JOIN messages m %s
+             WHERE m.type = 'blocker' AND m.closed_at IS NULL AND m.expires_at > now()
+               AND (?::text IS NULL OR s.project = ? OR r.project = ? OR m.project = ?)
+             ORDER BY m.id DESC
+             LIMIT ?
+            """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
 
     /**
      * One live message as {@code viewer} (an instance id, or null) may read it: empty when it is
@@ -156,15 +157,34 @@ public final class MessageQueries {
      * acknowledged yet, oldest first: what it is still waiting on.
      */
     public Page<Message> unacknowledged(Instance sender, int limit) throws SQLException {
-        String sql = """
+        return Sql.page(connection, unacknowledged("m.sender_id = viewer.id"), MessageRows::map, sender.id(), limit);
+    }
+
+    /**
+     * Every instance's unacknowledged requests and blockers (see above), or those touching one
+     * project, oldest first, as the human overseer sees them.
+     */
+    public List<Message> unacknowledgedOverseen(String project, int limit) throws SQLException {
+        String sql = unacknowledged("(?::text IS NULL OR s.project = ? OR r.project = ?)")
+                .replace(MessageRows.VIEWER, MessageRows.OVERSEER);
+        return Sql.list(connection, sql, MessageRows::map, project, project, project, limit);
+    }
+
+    private static String unacknowledged(String whose) {
+        return """
                 SELECT %s, NULL::timestamptz AS read_at, count(*) OVER () AS total
                   FROM %s CROSS JOIN messages m %s
-                 WHERE m.sender_id = viewer.id AND m.type IN ('request', 'blocker') AND m.audience = 'direct'
+                 WHERE %s AND m.type IN ('request', 'blocker') AND m.audience = 'direct'
                    AND m.closed_at IS NULL AND m.expires_at > now()
                    AND NOT EXISTS (SELECT 1 FROM message_acks a WHERE a.message_id = m.id)
                  ORDER BY m.id
                  LIMIT ?
-                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
-        return Sql.page(connection, sql, MessageRows::map, sender.id(), limit);
+                """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS, whose);
+    }
+
+    /** The swarm's open blockers (or those touching one project), newest first, as the human overseer sees them. */
+    public List<Message> openBlockersOverseen(String project, int limit) throws SQLException {
+        String sql = OPEN_BLOCKERS.replace(MessageRows.VIEWER, MessageRows.OVERSEER);
+        return Sql.list(connection, sql, MessageRows::map, project, project, project, project, limit);
     }
 }

@@ -30,6 +30,9 @@ final class MessageRows {
      */
     static final String VIEWER = "(SELECT ?::bigint AS id) AS viewer";
 
+    /** The viewer that is the human overseer (migration V9), in place of {@link #VIEWER}, with no parameter. */
+    static final String OVERSEER = "(SELECT max(id) AS id FROM instances WHERE kind = 'human') AS viewer";
+
     static final String JOINS = """
             JOIN instances s ON s.id = m.sender_id
             LEFT JOIN instances r ON r.id = m.recipient_id""";

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Waits for something to appear in the database without polling: LISTENs for the change
@@ -51,22 +52,33 @@ public final class Waiter {
      */
     public static <T> Optional<T> until(DatabaseSettings settings, Duration timeout, Set<String> tables, Check<T> check)
             throws SQLException {
+        return until(settings, timeout, tables, check, () -> true);
+    }
+
+    /**
+     * As above, and gives up (empty) within a {@link #SLICE} once {@code wanted} turns false:
+     * the process the wait is for has gone.
+     */
+    public static <T> Optional<T> until(
+            DatabaseSettings settings, Duration timeout, Set<String> tables, Check<T> check, BooleanSupplier wanted)
+            throws SQLException {
         WAITING.incrementAndGet();
         try {
-            return wait(settings, System.nanoTime() + timeout.toNanos(), tables, check);
+            return wait(settings, System.nanoTime() + timeout.toNanos(), tables, check, wanted);
         } finally {
             WAITING.decrementAndGet();
         }
     }
 
-    private static <T> Optional<T> wait(DatabaseSettings settings, long deadline, Set<String> tables, Check<T> check)
+    private static <T> Optional<T> wait(
+            DatabaseSettings settings, long deadline, Set<String> tables, Check<T> check, BooleanSupplier wanted)
             throws SQLException {
         Duration backoff = Duration.ofMillis(100);
         while (true) {
             Exception failure;
             try (ChangeListener listener = ChangeListener.open(settings)) {
                 backoff = Duration.ofMillis(100);
-                return listen(listener, deadline, tables, check);
+                return listen(listener, deadline, tables, check, wanted);
             } catch (SQLException e) {
                 failure = e;
             } catch (ClambakeException e) {
@@ -91,7 +103,8 @@ public final class Waiter {
         }
     }
 
-    private static <T> Optional<T> listen(ChangeListener listener, long deadline, Set<String> tables, Check<T> check)
+    private static <T> Optional<T> listen(
+            ChangeListener listener, long deadline, Set<String> tables, Check<T> check, BooleanSupplier wanted)
             throws SQLException {
         long quietSince = System.nanoTime();
         while (true) {
@@ -101,7 +114,7 @@ public final class Waiter {
             }
             while (true) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || Thread.interrupted()) {
+                if (left <= 0 || Thread.interrupted() || !wanted.getAsBoolean()) {
                     return Optional.empty();
                 }
                 Set<String> changed = listener.await(Duration.ofNanos(Math.min(left, SLICE.toNanos())));

@@ -40,7 +40,8 @@ final class Actions {
     static final Map<String, Action> ALL = Map.of(
             "send", new Action("send", List.of(), List.of("to", "type", "subject", "ttl"), null, "body"),
             "update-memory", new Action("update-memory", List.of(), List.of("status"), "id", null),
-            "release-lease", new Action("release", List.of("--force"), List.of("project", "resource"), "target", null));
+            "release-lease", new Action("release", List.of("--force"), List.of("project", "resource"), "target", null),
+            "close", new Action("close", List.of(), List.of(), "id", null));
 
     private final Runner runner;
     private final Environment environment;

@@ -62,6 +62,7 @@ final class Panels {
             new Panel("instances", Set.of("instances"), Panels::instances),
             new Panel("projects", Set.of("instances", "memories"), Panels::projects),
             new Panel("messages", Set.of("messages"), Panels::messages),
+            new Panel("blockers", Set.of("messages", "message_acks"), Panels::blockers),
             new Panel("memories", Set.of("memories"), Panels::memories),
             new Panel("leases", Set.of("leases", "instances"), Panels::leases),
             new Panel("log", Set.of("action_log"), Panels::log));
@@ -124,6 +125,20 @@ final class Panels {
     private static Object messages(Connection c, Filter filter, OffsetDateTime now) throws SQLException {
         List<Message> messages = new MessageQueries(c).overseen(filter.project(), LIMIT);
         return Map.of("messages", messages.stream().map(Panels::message).toList());
+    }
+
+    /** Open blockers (the human may close any), and requests and blockers no one has acknowledged. */
+    private static Object blockers(Connection c, Filter filter, OffsetDateTime now) throws SQLException {
+        MessageQueries queries = new MessageQueries(c);
+        return Map.of(
+                "blockers",
+                queries.openBlockersOverseen(filter.project(), LIMIT).stream()
+                        .map(Panels::message)
+                        .toList(),
+                "unacknowledged",
+                queries.unacknowledgedOverseen(filter.project(), LIMIT).stream()
+                        .map(Panels::message)
+                        .toList());
     }
 
     /** A message as the page shows it: a private one without subject and body. */

@@ -22,6 +22,7 @@ const panels = {
   instances: renderInstances,
   projects: renderProjects,
   messages: renderMessages,
+  blockers: renderBlockers,
   memories: renderMemories,
   leases: renderLeases,
   log: renderLog,
@@ -204,27 +205,53 @@ function updateRecipients() {
 function renderMessages(data) {
   $('messages-count').textContent = data.messages.length ? 'latest ' + data.messages.length : '';
   const rows = data.messages.map((m) => {
-    const classes = ['row', 'message', 'type-' + m.type];
-    if (m.private) classes.push('private');
-    if (m.from_overseer || m.to_overseer) classes.push('overseer');
-    return el(
-      'li',
-      { class: classes.join(' '), data: { messageId: m.id } },
-      el(
-        'div',
-        { class: 'line' },
-        el('span', { class: 'id' }, '#' + m.id),
-        badge(m.type, 'type ' + m.type),
-        el('span', { class: 'route' }, who(m.from), ' → ', who(m.to)),
-        el('span', { class: 'muted push' }, time(m.created_at)),
-      ),
-      m.private
-        ? el('div', { class: 'subject muted' }, 'direct message: private to its sender and recipient')
-        : el('div', { class: 'subject' }, m.subject),
-      !m.private && m.body ? el('div', { class: 'body' }, m.body) : null,
-    );
+    const row = messageRow(m);
+    if (m.from_overseer || m.to_overseer) row.classList.add('overseer');
+    if (!m.private && m.body) row.append(el('div', { class: 'body' }, m.body));
+    return row;
   });
   fill($('messages'), rows, 'No message yet.');
+}
+
+function messageRow(m, ...extra) {
+  return el(
+    'li',
+    { class: 'row message type-' + m.type + (m.private ? ' private' : ''), data: { messageId: m.id } },
+    el(
+      'div',
+      { class: 'line' },
+      el('span', { class: 'id' }, '#' + m.id),
+      badge(m.type, 'type ' + m.type),
+      el('span', { class: 'route' }, who(m.from), ' → ', who(m.to)),
+      el('span', { class: 'muted push' }, time(m.created_at)),
+      ...extra,
+    ),
+    m.private
+      ? el('div', { class: 'subject muted' }, 'direct message: private to its sender and recipient')
+      : el('div', { class: 'subject' }, m.subject),
+  );
+}
+
+function closeButton(m) {
+  const button = el('button', { type: 'button', class: 'close' }, 'Close');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await act('close', { id: m.id });
+      say('blocker-result', 'closed blocker #' + m.id);
+    } catch (e) {
+      say('blocker-result', e.message, true);
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+function renderBlockers(data) {
+  $('blockers-count').textContent = data.blockers.length ? String(data.blockers.length) : '';
+  $('unacknowledged-count').textContent = data.unacknowledged.length ? String(data.unacknowledged.length) : '';
+  fill($('blockers'), data.blockers.map((m) => messageRow(m, closeButton(m))), 'No open blocker.');
+  fill($('unacknowledged'), data.unacknowledged.map((m) => messageRow(m)), 'Every request is acknowledged.');
 }
 
 function renderMemories(data) {
