@@ -166,6 +166,17 @@ class ResidentParityIT extends DatabaseTest {
         new Case("search", "hello", "--as", "beta");
         new Case("search", "editing", "--json");
         new Case("search", "x", "--limit", "0");
+        new Case("lease", "src/app.py", "--reason", "parity", "--ttl", "1h");
+        new Case("lease", "--resource", "docker", "--shared", "--json");
+        new Case("lease", "--resource", "docker", "--as", "beta");
+        new Case("lease", "--resource", "docker", "--as", "beta", "--json");
+        new Case("lease", "/etc/passwd");
+        new Case("leases");
+        new Case("leases", "--json", "--mine");
+        new Case("guard", "--project", "parity");
+        new Case("release", "src/app.py");
+        new Case("release", "--resource", "never-leased");
+        new Case("release", "--all", "--json");
         new Case("remember", "--type", "gotcha", "--title", "stdin memory", "--content", "-")
                 .stdin("content from stdin about deadlocks\n");
         new Case("remember", "--global", "--type", "lesson", "--title", "global one", "--content", "c", "--json");
@@ -255,7 +266,7 @@ class ResidentParityIT extends DatabaseTest {
     private static String normal(String text, String mode) {
         return text.replace(mode, MODE)
                 .replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "<time>")
-                .replaceAll("just now|\\d+[smhd] ago", "<age>")
+                .replaceAll("just now|\\d+[smhd] ago|in \\d+[smhd]", "<age>")
                 .replaceAll("pid \\d+", "pid <n>")
                 .replaceAll("\"pid\":\\d+", "\"pid\":<n>");
     }
