@@ -112,6 +112,8 @@ async function load() {
     state.overseer = doc.overseer;
     for (const [name, data] of Object.entries(doc.panels)) panels[name](data);
     document.body.dataset.loaded = 'true';
+    // A load that failed (the database was down) said so in the badge: it is over.
+    if ($('connection').dataset.state === 'problem') setConnection('live', 'live');
   } catch (e) {
     setConnection('problem', 'cannot load: ' + e.message);
   } finally {
