@@ -309,6 +309,94 @@ class WebPageIT extends DatabaseTest {
         assertEquals(0, count("SELECT count(*) FROM leases WHERE target = 'src/web-it.py'"));
     }
 
+    /**
+     * The issue's "done when": a swarm of three CLI-registered instances shows them, a lease, an
+     * open blocker and a thread (a request and its --reply-to answer); a reply sent from the CLI
+     * then appears in the open thread without a reload, a direct one without subject and body.
+     */
+    @Test
+    void aSwarmOfThreeShowsItsLeaseBlockerAndAThreadThatGrowsLive() {
+        for (String name : List.of(alphaName, betaName, gammaName)) {
+            browser.await(LIVE, name + " listed", () -> text(instance(name)) != null);
+        }
+        ok(gamma.run("lease", "infra/main.tf", "--reason", "swarm test"));
+        long blocker = json(beta, "send", "--to", "@all", "--type", "blocker", "--subject", "Schema change running")
+                .get("message")
+                .get("id")
+                .asLong();
+        try {
+            long request = json(
+                            alpha,
+                            "send",
+                            "--to",
+                            "@project:shop",
+                            "--type",
+                            "request",
+                            "--subject",
+                            "Who owns the orders migration?")
+                    .get("message")
+                    .get("id")
+                    .asLong();
+            long answer = json(
+                            beta,
+                            "send",
+                            "--reply-to",
+                            String.valueOf(request),
+                            "--to",
+                            "@project:shop",
+                            "--body",
+                            "I do")
+                    .get("message")
+                    .get("id")
+                    .asLong();
+            String lease = "#leases [data-lease-id]";
+            browser.await(
+                    LIVE,
+                    "the lease on the page",
+                    () -> Boolean.TRUE.equals(browser.script(
+                            "return [...document.querySelectorAll(arguments[0])].some((e) => e.textContent.includes('infra/main.tf'))",
+                            lease + " .target")));
+            browser.await(
+                    LIVE,
+                    "the blocker on the page",
+                    () -> text("#blockers [data-message-id='" + blocker + "']") != null);
+            browser.await(LIVE, "the answer on the page", () -> text(message(answer)) != null);
+            assertEquals("↳ re #" + request + " Who owns the orders migration?", text(message(answer) + " .reply-to"));
+            assertEquals("Re: Who owns the orders migration?", text(message(answer) + " .subject"));
+            browser.await(
+                    LIVE,
+                    "the request marked as a thread",
+                    () -> "thread · 2".equals(text(message(request) + " .badge.thread")));
+
+            browser.driver().findElement(By.cssSelector(message(answer))).click();
+            browser.await(
+                    LIVE,
+                    "the thread open with the request and its answer",
+                    () -> text(inThread(request)) != null && text(inThread(answer)) != null);
+            assertEquals("I do", text(inThread(answer) + " .body"));
+
+            long aside = sent(
+                    alpha, "--reply-to", String.valueOf(answer), "--subject", "thanks, secret", "--body", "hidden");
+            browser.await(LIVE, "the CLI's reply in the open thread", () -> text(inThread(aside)) != null);
+            assertEquals(alphaName + " → " + betaName, text(inThread(aside) + " .route"));
+            assertTrue(classes(inThread(aside)).contains("private"), classes(inThread(aside)));
+            assertNull(text(inThread(aside) + " .body"));
+            assertEquals("↳ re #" + answer, text(inThread(aside) + " .reply-to"));
+            assertFalse(browser.driver().getPageSource().contains("thanks, secret"));
+            assertEquals(
+                    List.of(request, answer, aside),
+                    ((List<?>)
+                                    browser.script(
+                                            "return [...document.querySelectorAll('#thread [data-message-id]')].map((e) => Number(e.dataset.messageId))"))
+                            .stream().map(n -> ((Number) n).longValue()).toList());
+            browser.driver().findElement(By.id("thread-close")).click();
+            assertNotReloaded();
+        } finally {
+            ok(beta.run("close", String.valueOf(blocker)));
+            ok(gamma.run("release", "infra/main.tf"));
+        }
+    }
+
     @Test
     void aRequestWithoutTheTokenIsRefused() {
         String other = openTab();
@@ -435,6 +523,10 @@ class WebPageIT extends DatabaseTest {
 
     private static String message(long id) {
         return "#messages [data-message-id='" + id + "']";
+    }
+
+    private static String inThread(long id) {
+        return "#thread [data-message-id='" + id + "']";
     }
 
     private static String memory(long id) {

@@ -62,16 +62,22 @@ class WebScreenshotIT extends DatabaseTest {
                 "Use `docker buildx bake` for the CI images",
                 "--content",
                 "One command builds all four images with a shared cache."));
-        ok(lynx.run(
-                "send",
-                "--to",
-                "@all",
-                "--type",
-                "warning",
-                "--subject",
-                "Restarting Docker in 2 minutes",
-                "--body",
-                "CI images are being rebuilt; containers restart once."));
+        long restart = json(
+                        lynx,
+                        "send",
+                        "--to",
+                        "@all",
+                        "--type",
+                        "warning",
+                        "--subject",
+                        "Restarting Docker in 2 minutes",
+                        "--body",
+                        "CI images are being rebuilt; containers restart once.")
+                .get("message")
+                .get("id")
+                .asLong();
+        ok(otter.run("lease", "db/migrations/0042_orders.sql", "--reason", "orders migration"));
+        ok(heron.run("lease", "payments/retry.py", "--shared", "--reason", "retry with backoff"));
         ok(otter.run(
                 "send",
                 "--to",
@@ -105,13 +111,27 @@ class WebScreenshotIT extends DatabaseTest {
                 "request",
                 "--subject",
                 "Hold the deploy until the migration is done"));
+        reply = json(
+                        otter,
+                        "send",
+                        "--reply-to",
+                        String.valueOf(restart),
+                        "--to",
+                        "@all",
+                        "--body",
+                        "Fine: the migration does not need Docker.")
+                .get("message")
+                .get("id")
+                .asLong();
         ok(heron.run("send", "--to", "@all", "--type", "done", "--subject", "Payments retries merged"));
     }
+
+    private long reply;
 
     @Test
     void onALaptopAndOnAPhone() {
         try (WebProcess web = WebProcess.start(db);
-                Browser browser = Browser.start(1280, 1300)) {
+                Browser browser = Browser.start(1280, 1750)) {
             browser.open(web.url().toString());
             browser.await(
                     LOAD,
@@ -123,6 +143,16 @@ class WebScreenshotIT extends DatabaseTest {
                                             .intValue()
                                     == 3);
             browser.script("document.getElementById('compose-box').open = true");
+            // The conversation of a reply open, as a click on it opens it.
+            browser.script("document.querySelector(\"#messages [data-message-id='" + reply + "']\").click()");
+            browser.await(
+                    LOAD,
+                    "the conversation open",
+                    () -> ((Number) browser.script(
+                                            "return document.querySelectorAll('#thread [data-message-id]').length"))
+                                    .intValue()
+                            == 2);
+            browser.script("window.scrollTo(0, 0)");
             browser.screenshot(SHOTS.resolve("web-laptop.png"));
 
             browser.driver().manage().window().setSize(new Dimension(390, 844));

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clambake.domain.ExitCode;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
+import io.clambake.support.FreezingProxy;
+import io.clambake.support.Jar;
 import io.clambake.support.WebProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +23,7 @@ import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -254,6 +257,67 @@ class WebSecurityIT extends DatabaseTest {
         }
     }
 
+    /**
+     * The database going away under a running page: the panels and the actions answer 503 with
+     * Clambake's own line (where the database is and why it cannot be used), as a verb would
+     * print it, and what the server prints says the same; none of the pool's or driver's text.
+     */
+    @Test
+    void withTheDatabaseGoneThePageSaysWhereAndWhyInOneLine() throws IOException {
+        FreezingProxy proxy = new FreezingProxy(db.url(), "never sent \u0000");
+        String url = proxy.url(db.url());
+        url += (url.contains("?") ? "&" : "?") + "connectRetry=0";
+        String where = "PostgreSQL at 127.0.0.1:" + proxy.port() + "/" + db.name();
+        try (WebProcess down = WebProcess.start(url)) {
+            Map<String, String> headers = Map.of("Origin", down.origin(), "X-Clambake-Token", down.token());
+            assertEquals(200, request(down, "GET", "/" + down.token() + "/api/panels", Map.of(), null).status);
+            proxy.close();
+            Response panels = request(down, "GET", "/" + down.token() + "/api/panels", Map.of(), null);
+            Response send = request(
+                    down, "POST", "/" + down.token() + "/api/actions/send", headers, "to=@all&subject=anyone%3F");
+            for (Response r : List.of(panels, send)) {
+                assertEquals(503, r.status, r.body);
+                assertTrue(r.body.startsWith("{\"error\":{\"exit_code\":" + ExitCode.UNAVAILABLE + ","), r.body);
+                assertTrue(r.body.contains(where), r.body);
+                assertEquals(1, r.body.strip().lines().count(), r.body);
+                assertNoRawText(r.body);
+            }
+            String printed = down.stderr();
+            System.out.println("web with its database gone: " + panels.body.strip() + "; printed: " + printed.strip());
+            for (String line : printed.lines().toList()) {
+                assertTrue(line.startsWith("clambake web: "), printed);
+                assertNoRawText(line);
+            }
+        }
+    }
+
+    /** Started with no database to reach, it says so in one line and exits 5, also with --json. */
+    @Test
+    void withNoDatabaseItSaysWhereAndWhyAndExits5() {
+        String nowhere = "postgresql://postgres@127.0.0.1:1/nowhere?connectRetry=0";
+        Jar.Result text = Jar.run(Jar.command("web", "--db-url", nowhere), Path.of("."), Map.of(), "");
+        assertEquals(ExitCode.UNAVAILABLE, text.code(), text.toString());
+        assertEquals("", text.out(), text.toString());
+        assertEquals(
+                "clambake web: cannot use PostgreSQL at 127.0.0.1:1/nowhere as postgres:"
+                        + " connection refused (is the server running?)\n",
+                text.err(),
+                text.toString());
+        Jar.Result json = Jar.run(Jar.command("web", "--json", "--db-url", nowhere), Path.of("."), Map.of(), "");
+        assertEquals(ExitCode.UNAVAILABLE, json.code(), json.toString());
+        assertTrue(
+                json.out()
+                        .startsWith(
+                                "{\"error\":{\"exit_code\":5,\"message\":\"cannot use PostgreSQL at 127.0.0.1:1/nowhere"),
+                json.toString());
+    }
+
+    private static void assertNoRawText(String text) {
+        for (String raw : List.of("Hikari", "Connection is not available", "I/O error", "Exception", "\tat ")) {
+            assertFalse(text.contains(raw), raw + " in: " + text);
+        }
+    }
+
     private Response get(String pathAfterToken) throws IOException {
         return request("GET", "/" + web.token() + pathAfterToken, Map.of(), null);
     }
@@ -264,6 +328,11 @@ class WebSecurityIT extends DatabaseTest {
 
     /** One HTTP/1.1 request with exactly these headers (Host defaults to the server's address). */
     private Response request(String method, String path, Map<String, String> headers, String body) throws IOException {
+        return request(web, method, path, headers, body);
+    }
+
+    private static Response request(
+            WebProcess web, String method, String path, Map<String, String> headers, String body) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", web.port())) {
             socket.setSoTimeout(10_000);
             StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");

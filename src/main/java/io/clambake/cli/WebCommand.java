@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
             "Serve a live page of the swarm on 127.0.0.1 and print its address; runs until interrupted.",
             "The address carries a secret token: only who has it can open the page. From the page the human"
                     + " overseer sends messages (agents see them as from \"the human\" and answer with"
-                    + " send --to human) and changes memories' status."
+                    + " send --to human), opens conversations, closes blockers, releases the leases of holders"
+                    + " unseen for an hour and changes memories' status."
         })
 final class WebCommand extends Verb {
     /** Panels and actions share it; the change feed has a connection of its own. */

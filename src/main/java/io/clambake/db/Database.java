@@ -3,8 +3,10 @@ package io.clambake.db;
 import io.clambake.config.DatabaseSettings;
 import io.clambake.domain.ClambakeException;
 import io.clambake.domain.Failure;
+import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.Connection;
@@ -171,6 +173,12 @@ public final class Database {
                         : message.contains("unreachable")
                                 ? "network is unreachable"
                                 : message.contains("no route") ? "no route to host" : firstLine(c);
+            }
+            if (t instanceof EOFException) {
+                return "the server closed the connection";
+            }
+            if (t instanceof SocketException lostSocket) {
+                return "the connection was lost (" + firstLine(lostSocket) + ")";
             }
             if (t instanceof SocketTimeoutException) {
                 // While logging in, the driver waits connectTimeout for each answer as well.

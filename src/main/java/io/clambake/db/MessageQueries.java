@@ -5,7 +5,10 @@ import io.clambake.domain.Message;
 import io.clambake.domain.Page;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads of messages that change nothing: a reader's unread mail, open blockers, recent traffic. */
@@ -132,6 +135,60 @@ public final class MessageQueries {
                  LIMIT ?
                 """.formatted(MessageRows.COLUMNS, MessageRows.VIEWER, MessageRows.JOINS);
         return Sql.list(connection, sql, MessageRows::map, viewer, thread, thread, limit);
+    }
+
+    /**
+     * The live conversation message {@code id} belongs to, oldest first, as the human overseer
+     * may see it (direct messages between two others withheld, as in {@link #thread}); empty when
+     * the overseer may not read that message itself (unknown, expired or private to two others).
+     */
+    public List<Message> threadOverseen(long id, int limit) throws SQLException {
+        String sql = """
+                WITH start AS (
+                    SELECT coalesce(t.thread_id, t.id) AS thread
+                      FROM %1$s CROSS JOIN messages t
+                     WHERE t.id = ? AND t.expires_at > now() AND message_readable_by(t, viewer.id))
+                SELECT %2$s, NULL::timestamptz AS read_at
+                  FROM %1$s CROSS JOIN start CROSS JOIN messages m %3$s
+                 WHERE (m.id = start.thread OR m.thread_id = start.thread) AND m.expires_at > now()
+                 ORDER BY m.id
+                 LIMIT ?
+                """.formatted(MessageRows.OVERSEER, MessageRows.COLUMNS, MessageRows.JOINS);
+        return Sql.list(connection, sql, MessageRows::map, id, limit);
+    }
+
+    /** These live messages (any missing are left out) as the human overseer may see them. */
+    public List<Message> overseenByIds(Collection<Long> ids) throws SQLException {
+        String sql = """
+                SELECT %s, NULL::timestamptz AS read_at
+                  FROM %s CROSS JOIN messages m %s
+                 WHERE m.id = ANY (?::bigint[]) AND m.expires_at > now()
+                """.formatted(MessageRows.COLUMNS, MessageRows.OVERSEER, MessageRows.JOINS);
+        return Sql.list(connection, sql, MessageRows::map, (Object) texts(ids));
+    }
+
+    /**
+     * How many live messages each of these conversations (by thread id) has: a size only, which
+     * tells nothing a private message withholds.
+     */
+    public Map<Long, Integer> threadSizes(Collection<Long> threads) throws SQLException {
+        String sql = """
+                SELECT coalesce(m.thread_id, m.id) AS thread, count(*) AS size
+                  FROM messages m
+                 WHERE (m.id = ANY (?::bigint[]) OR m.thread_id = ANY (?::bigint[])) AND m.expires_at > now()
+                 GROUP BY 1
+                """;
+        String[] array = texts(threads);
+        Map<Long, Integer> sizes = new HashMap<>();
+        for (long[] row :
+                Sql.list(connection, sql, rs -> new long[] {rs.getLong("thread"), rs.getLong("size")}, array, array)) {
+            sizes.put(row[0], (int) row[1]);
+        }
+        return sizes;
+    }
+
+    private static String[] texts(Collection<Long> ids) {
+        return ids.stream().map(String::valueOf).toArray(String[]::new);
     }
 
     /**

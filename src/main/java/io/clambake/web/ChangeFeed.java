@@ -2,6 +2,7 @@ package io.clambake.web;
 
 import io.clambake.config.DatabaseSettings;
 import io.clambake.db.ChangeListener;
+import io.clambake.db.Database;
 import io.clambake.domain.ClambakeException;
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -65,7 +66,10 @@ final class ChangeFeed implements AutoCloseable {
                     return;
                 }
                 if (!failing) {
-                    warn("lost the database connection that listens for changes (" + firstLine(e)
+                    String why = e instanceof SQLException sql
+                            ? Database.unavailable(settings, sql).getMessage()
+                            : e.getMessage();
+                    warn("lost the database connection that listens for changes (" + why
                             + "); the page will not update until it is back");
                 }
                 failing = true;
@@ -106,10 +110,6 @@ final class ChangeFeed implements AutoCloseable {
     private void warn(String message) {
         err.println("clambake web: " + message);
         err.flush();
-    }
-
-    private static String firstLine(Exception e) {
-        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
     /** Stops listening, within one wait. */

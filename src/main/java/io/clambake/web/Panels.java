@@ -16,11 +16,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The page's panels: what each shows and which tables it follows. A change to one of those
@@ -32,14 +35,21 @@ final class Panels {
     static final Duration STALE_AFTER = Duration.ofHours(1);
 
     static final int LIMIT = 50;
+    /** As the {@code thread} verb shows at most. */
+    private static final int THREAD_LIMIT = 500;
+
     private static final int MAX_SEARCH = 200;
 
-    /** What a page asks for: a project (null: all), a memory search and the memory statuses to show. */
-    record Filter(String project, String search, List<MemoryStatus> statuses) {
+    /**
+     * What a page asks for: a project (null: all), a memory search, the memory statuses to show
+     * and the conversation it has open (any of its messages' ids, or null).
+     */
+    record Filter(String project, String search, List<MemoryStatus> statuses, Long thread) {
         static Filter parse(Map<String, String> query) {
             String project = blankToNull(query.get("project"));
             String search = blankToNull(query.get("search"));
             String status = blankToNull(query.get("status"));
+            String thread = blankToNull(query.get("thread"));
             return new Filter(
                     project == null ? null : Rules.project(project),
                     search == null ? null : Rules.optionalText("search", search.strip(), MAX_SEARCH),
@@ -47,7 +57,16 @@ final class Panels {
                             ? List.of(MemoryStatus.ACTIVE, MemoryStatus.RESOLVED)
                             : "all".equals(status)
                                     ? List.of(MemoryStatus.values())
-                                    : List.of(MemoryStatus.parse(status)));
+                                    : List.of(MemoryStatus.parse(status)),
+                    thread == null ? null : Rules.id("thread", parseId(thread)));
+        }
+
+        private static long parseId(String text) {
+            try {
+                return Long.parseLong(text.strip());
+            } catch (NumberFormatException e) {
+                throw ClambakeException.invalid("thread must be a message id, not '" + text + "'");
+            }
         }
     }
 
@@ -62,6 +81,7 @@ final class Panels {
             new Panel("instances", Set.of("instances"), Panels::instances),
             new Panel("projects", Set.of("instances", "memories"), Panels::projects),
             new Panel("messages", Set.of("messages"), Panels::messages),
+            new Panel("thread", Set.of("messages", "message_acks"), Panels::thread),
             new Panel("blockers", Set.of("messages", "message_acks"), Panels::blockers),
             new Panel("memories", Set.of("memories"), Panels::memories),
             new Panel("leases", Set.of("leases", "instances"), Panels::leases),
@@ -122,9 +142,53 @@ final class Panels {
         return Map.of("projects", new InstanceDao(c).projects());
     }
 
+    /**
+     * The latest messages, each with the size of its conversation and, for a reply, the subject
+     * of the message it answers (null when that one is private to two others or gone).
+     */
     private static Object messages(Connection c, Filter filter, OffsetDateTime now) throws SQLException {
-        List<Message> messages = new MessageQueries(c).overseen(filter.project(), LIMIT);
-        return Map.of("messages", messages.stream().map(Panels::message).toList());
+        MessageQueries queries = new MessageQueries(c);
+        List<Message> messages = queries.overseen(filter.project(), LIMIT);
+        Map<Long, Integer> sizes =
+                queries.threadSizes(messages.stream().map(Message::thread).collect(Collectors.toSet()));
+        Map<Long, Message> answered = new HashMap<>();
+        for (Message m : queries.overseenByIds(
+                messages.stream().map(Message::replyTo).filter(Objects::nonNull).collect(Collectors.toSet()))) {
+            answered.put(m.id(), m);
+        }
+        return Map.of(
+                "messages",
+                messages.stream()
+                        .map(m -> {
+                            Map<String, Object> view = message(m);
+                            view.put("thread_size", sizes.getOrDefault(m.thread(), 1));
+                            Message original = m.replyTo() == null ? null : answered.get(m.replyTo());
+                            view.put("reply_to_subject", original == null ? null : original.subject());
+                            return view;
+                        })
+                        .toList());
+    }
+
+    /**
+     * The conversation the page has open, oldest first, by the same privacy rule as the
+     * {@code thread} verb with the human overseer as the viewer.
+     */
+    private static Object thread(Connection c, Filter filter, OffsetDateTime now) throws SQLException {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", filter.thread());
+        if (filter.thread() == null) {
+            view.put("messages", List.of());
+            return view;
+        }
+        List<Message> thread = new MessageQueries(c).threadOverseen(filter.thread(), THREAD_LIMIT);
+        view.put("thread", thread.isEmpty() ? null : thread.get(0).thread());
+        view.put("messages", thread.stream().map(Panels::message).toList());
+        if (thread.isEmpty()) {
+            view.put(
+                    "missing",
+                    "no message #" + filter.thread() + " you may read (unknown, expired or private to two others)");
+        }
+        return view;
     }
 
     /** Open blockers (the human may close any), and requests and blockers no one has acknowledged. */

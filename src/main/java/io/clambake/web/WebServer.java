@@ -50,6 +50,7 @@ public final class WebServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService threads;
     private final Guard guard;
+    private final DatabaseSettings settings;
     private final Pool pool;
     private final Actions actions;
     private final EventStream events = new EventStream();
@@ -68,6 +69,7 @@ public final class WebServer implements AutoCloseable {
             PrintWriter err) {
         this.http = http;
         this.guard = guard;
+        this.settings = settings;
         this.pool = pool;
         this.actions = actions;
         this.project = project;
@@ -98,7 +100,7 @@ public final class WebServer implements AutoCloseable {
             Environment environment,
             PrintWriter err)
             throws IOException {
-        ensureOverseer(pool);
+        ensureOverseer(settings, pool);
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(LOOPBACK), port), 0);
@@ -120,11 +122,13 @@ public final class WebServer implements AutoCloseable {
                 + (project == null ? "" : "#project=" + project);
     }
 
-    private static void ensureOverseer(Pool pool) {
+    private static void ensureOverseer(DatabaseSettings settings, Pool pool) {
         try (Connection c = pool.connect()) {
             new InstanceDao(c).overseer();
         } catch (SQLException e) {
-            throw new ClambakeException(Failure.DATABASE_UNAVAILABLE, "database error: " + e.getMessage(), e);
+            throw Database.isConnectionFailure(e)
+                    ? Database.unavailable(settings, e)
+                    : new ClambakeException(Failure.DATABASE_UNAVAILABLE, "database error: " + e.getMessage(), e);
         }
     }
 
@@ -186,20 +190,47 @@ public final class WebServer implements AutoCloseable {
             names.addAll(Arrays.asList(query.get("names").split(",")));
         }
         Map<String, Object> document;
-        try (Connection c = pool.connect()) {
-            document = Panels.read(c, names, Panels.Filter.parse(query), Database.now(c));
+        try {
+            document = readPanels(names, Panels.Filter.parse(query));
         } catch (ClambakeException e) {
             sendError(exchange, e.failure().exitCode(), e.getMessage());
             return;
         } catch (SQLException e) {
-            warn("panels failed: " + e.getMessage());
-            sendError(
-                    exchange,
-                    Database.isConnectionFailure(e) ? ExitCode.UNAVAILABLE : ExitCode.OTHER,
-                    "database error");
+            if (Database.isConnectionFailure(e)) {
+                // Said as a verb says it: where the database is and why it cannot be used.
+                sendError(
+                        exchange,
+                        ExitCode.UNAVAILABLE,
+                        Database.unavailable(settings, e).getMessage());
+            } else {
+                warn("panels failed: " + e.getMessage());
+                sendError(exchange, ExitCode.OTHER, "database error");
+            }
             return;
         }
         sendJson(exchange, 200, document);
+    }
+
+    /**
+     * A connection the pool kept may have died with its server (a restart, a network blip): a
+     * read that fails so is tried once more, on a connection the pool opens anew, whose failure,
+     * if the server is really gone, says why.
+     */
+    private Map<String, Object> readPanels(Set<String> names, Panels.Filter filter) throws SQLException {
+        try {
+            return readPanelsOnce(names, filter);
+        } catch (SQLException e) {
+            if (!Database.isConnectionFailure(e)) {
+                throw e;
+            }
+            return readPanelsOnce(names, filter);
+        }
+    }
+
+    private Map<String, Object> readPanelsOnce(Set<String> names, Panels.Filter filter) throws SQLException {
+        try (Connection c = pool.connect()) {
+            return Panels.read(c, names, filter, Database.now(c));
+        }
     }
 
     /**
@@ -234,7 +265,7 @@ public final class WebServer implements AutoCloseable {
             outcome = actions.run(name, fields);
             if (outcome.code() == ExitCode.NOT_REGISTERED) {
                 // Someone deregistered the overseer (--as human): it is back for as long as the page is.
-                ensureOverseer(pool);
+                ensureOverseer(settings, pool);
                 outcome = actions.run(name, fields);
             }
         } catch (ClambakeException e) {

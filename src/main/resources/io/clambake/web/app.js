@@ -10,6 +10,7 @@ const state = {
   project: new URLSearchParams(location.hash.slice(1)).get('project') || '',
   search: '',
   status: '',
+  thread: null, // the id of a message whose conversation is open, or null
   skew: 0, // the database's clock minus this browser's, in ms
   overseer: 'human',
   instances: [],
@@ -22,6 +23,7 @@ const panels = {
   instances: renderInstances,
   projects: renderProjects,
   messages: renderMessages,
+  thread: renderThread,
   blockers: renderBlockers,
   memories: renderMemories,
   leases: renderLeases,
@@ -100,6 +102,7 @@ async function load() {
     project: state.project,
     search: state.search,
     status: state.status,
+    thread: state.thread || '',
   });
   try {
     const response = await fetch('api/panels?' + query, { cache: 'no-store' });
@@ -109,6 +112,8 @@ async function load() {
     state.overseer = doc.overseer;
     for (const [name, data] of Object.entries(doc.panels)) panels[name](data);
     document.body.dataset.loaded = 'true';
+    // A load that failed (the database was down) said so in the badge: it is over.
+    if ($('connection').dataset.state === 'problem') setConnection('live', 'live');
   } catch (e) {
     setConnection('problem', 'cannot load: ' + e.message);
   } finally {
@@ -205,18 +210,65 @@ function updateRecipients() {
 function renderMessages(data) {
   $('messages-count').textContent = data.messages.length ? 'latest ' + data.messages.length : '';
   const rows = data.messages.map((m) => {
-    const row = messageRow(m);
-    if (m.from_overseer || m.to_overseer) row.classList.add('overseer');
+    const threaded = m.thread_size > 1;
+    const row = messageRow(m, threaded && badge('thread · ' + m.thread_size, 'thread'));
     if (!m.private && m.body) row.append(el('div', { class: 'body' }, m.body));
+    if (threaded) {
+      // A message with replies, or a reply: clicking it opens its whole conversation.
+      row.classList.add('threaded');
+      row.setAttribute('tabindex', '0');
+      row.setAttribute('role', 'button');
+      row.setAttribute('aria-label', 'show the conversation of message #' + m.id);
+      row.addEventListener('click', () => openThread(m.id));
+      row.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          openThread(m.id);
+        }
+      });
+    }
     return row;
   });
   fill($('messages'), rows, 'No message yet.');
 }
 
+function openThread(id) {
+  state.thread = id;
+  $('thread-panel').hidden = false;
+  $('thread-title').textContent = 'Conversation of #' + id;
+  refresh(['thread']);
+  $('thread-panel').scrollIntoView({ block: 'nearest' });
+}
+
+function closeThread() {
+  state.thread = null;
+  $('thread-panel').hidden = true;
+  $('thread').replaceChildren();
+}
+
+/** The open conversation, oldest first; replies indented under what they answer. */
+function renderThread(data) {
+  if (!state.thread || data.id !== state.thread) return; // closed, or another opened meanwhile
+  if (data.thread) $('thread-title').textContent = 'Conversation #' + data.thread;
+  $('thread-count').textContent = data.messages.length ? String(data.messages.length) : '';
+  const rows = data.messages.map((m) => {
+    const row = messageRow(m);
+    if (m.reply_to) row.classList.add('reply');
+    if (m.id === state.thread) row.classList.add('chosen');
+    if (!m.private && m.body) row.append(el('div', { class: 'body' }, m.body));
+    return row;
+  });
+  fill($('thread'), rows, data.missing || 'This conversation has expired.');
+}
+
 function messageRow(m, ...extra) {
+  const overseer = m.from_overseer || m.to_overseer;
   return el(
     'li',
-    { class: 'row message type-' + m.type + (m.private ? ' private' : ''), data: { messageId: m.id } },
+    {
+      class: 'row message type-' + m.type + (m.private ? ' private' : '') + (overseer ? ' overseer' : ''),
+      data: { messageId: m.id },
+    },
     el(
       'div',
       { class: 'line' },
@@ -226,9 +278,20 @@ function messageRow(m, ...extra) {
       el('span', { class: 'muted push' }, time(m.created_at)),
       ...extra,
     ),
+    m.reply_to && replyLine(m),
     m.private
       ? el('div', { class: 'subject muted' }, 'direct message: private to its sender and recipient')
       : el('div', { class: 'subject' }, m.subject),
+  );
+}
+
+/** "↳ re #5 Deploy?": the message a reply answers (its subject only when the human may read it). */
+function replyLine(m) {
+  return el(
+    'div',
+    { class: 'reply-to muted small' },
+    '↳ re #' + m.reply_to,
+    m.reply_to_subject ? ' ' + m.reply_to_subject : '',
   );
 }
 
@@ -404,5 +467,6 @@ setInterval(() => {
 // notification per verb would make the agents' commits queue): fetch those times now and then.
 setInterval(() => refresh(['instances']), 10000);
 
+$('thread-close').addEventListener('click', closeThread);
 watchControls();
 connect();

@@ -29,7 +29,12 @@ public final class WebProcess implements AutoCloseable {
 
     /** Starts {@code clambake web ARGS} on {@code db} and waits for the address it prints. */
     public static WebProcess start(TestDatabase db, String... args) {
-        List<String> argv = new ArrayList<>(List.of("web", "--db-url", db.url()));
+        return start(db.url(), args);
+    }
+
+    /** Starts {@code clambake web ARGS} on the database at {@code dbUrl} and waits for the address it prints. */
+    public static WebProcess start(String dbUrl, String... args) {
+        List<String> argv = new ArrayList<>(List.of("web", "--db-url", dbUrl));
         argv.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(Jar.command(argv.toArray(String[]::new)));
         builder.environment().keySet().removeIf(name -> name.startsWith("CLAMBAKE_"));
