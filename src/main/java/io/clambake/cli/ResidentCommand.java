@@ -82,7 +82,10 @@ final class ResidentCommand extends Verb {
     private int stop(Residents residents) throws Exception {
         int stopped = residents.stop();
         if (json()) {
-            return printJson(Map.of("stopped", stopped, "dir", residents.dir().toString()));
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("stopped", stopped);
+            document.put("dir", residents.dir().toString());
+            return printJson(document);
         }
         out().println(
                         stopped == 0

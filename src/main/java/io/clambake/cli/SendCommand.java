@@ -13,6 +13,7 @@ import io.clambake.domain.Rules;
 import io.clambake.output.Text;
 import io.clambake.output.Views;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -131,7 +132,11 @@ final class SendCommand extends Verb {
                 .send(me.id(), recipient, recipientId, messageType, title, text, expiry, replyTo, key);
         Message sent = result.message();
         if (json()) {
-            return printJson(Map.of("message", Views.message(sent), "repeated", !result.first()));
+            // Ordered: Map.of's iteration order differs from JVM to JVM, and output must not.
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("message", Views.message(sent));
+            document.put("repeated", !result.first());
+            return printJson(document);
         }
         if (!result.first()) {
             out().println("already sent #" + sent.id() + " to " + sent.to() + " with this idempotency key");
