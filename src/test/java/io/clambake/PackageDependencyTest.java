@@ -91,7 +91,7 @@ class PackageDependencyTest {
         Set<String> missing = new TreeSet<>();
         for (Path file : javaFiles()) {
             String pkg = packageOf(file);
-            if (!pkg.isEmpty() && !readme.contains("| `" + pkg + "` |")) {
+            if (!pkg.isEmpty() && !readme.contains("| `" + pkg + "/` |")) {
                 missing.add(pkg);
             }
         }
