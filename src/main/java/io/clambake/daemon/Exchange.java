@@ -1,5 +1,6 @@
 package io.clambake.daemon;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.OutputStreamWriter;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintWriter;
+import java.io.SequenceInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -111,19 +113,12 @@ final class Exchange {
      * code means the caller was killed: its command is interrupted.
      */
     void watch() {
-        Dotted text = new Dotted(in);
         try {
-            // not closed: that would close the socket's stream, and with it the socket
-            Base64.getMimeDecoder().wrap(text).transferTo(stdinPump);
+            pumpStdin();
         } catch (IOException e) {
             // the command stopped reading (it ended), or the connection broke: drained below
         }
         try {
-            // the decoder stops at base64's padding, before the '.': read up to it
-            while (text.read() >= 0) {
-                // nothing else comes before the '.'
-            }
-            stdinComplete = text.dotSeen;
             stdinPump.close();
             while (in.read() >= 0) {
                 // nothing more is expected; the end of the stream is what this waits for
@@ -140,6 +135,47 @@ final class Exchange {
             } catch (IOException ignored) {
                 // already closed
             }
+        }
+    }
+
+    /**
+     * Pumps what the launcher sends as standard input to the command: a hook's input raw after a
+     * '!' up to a NUL (bash, which reads it, cannot hold one), any other as base64 text up to a
+     * '.'. Marks it complete only when its end came.
+     */
+    private void pumpStdin() throws IOException {
+        QuickAcks.request(socket);
+        int first = in.read();
+        if (first < 0) {
+            return;
+        }
+        if (first == '!') {
+            byte[] buffer = new byte[8192];
+            int n = 0;
+            int b;
+            while ((b = in.read()) > 0) {
+                buffer[n++] = (byte) b;
+                if (n == buffer.length || in.available() == 0) {
+                    stdinPump.write(buffer, 0, n);
+                    stdinPump.flush(); // a piped stream's reader learns of new bytes at a flush
+                    n = 0;
+                    QuickAcks.request(socket);
+                }
+            }
+            stdinPump.write(buffer, 0, n);
+            stdinComplete = b == 0;
+            return;
+        }
+        Dotted text = new Dotted(new SequenceInputStream(new ByteArrayInputStream(new byte[] {(byte) first}), in));
+        try {
+            // not closed: that would close the socket's stream, and with it the socket
+            Base64.getMimeDecoder().wrap(text).transferTo(stdinPump);
+        } finally {
+            // the decoder stops at base64's padding, before the '.': read up to it
+            while (text.read() >= 0) {
+                // nothing else comes before the '.'
+            }
+            stdinComplete = text.dotSeen;
         }
     }
 

@@ -209,6 +209,7 @@ public final class ResidentServer {
             }
             out.write(("OK " + token + "\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            QuickAcks.request(client);
             Request request = Request.read(in);
             switch (request.kind()) {
                 case "run" -> handedOver = run(client, in, out, request);

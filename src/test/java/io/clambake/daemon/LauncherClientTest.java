@@ -191,7 +191,7 @@ class LauncherClientTest {
     void standardInputIsSentOnlyWhenTheCommandReadsIt() throws Exception {
         serve(env());
         runner.behaviour = (env, out, err, args) -> {
-            if (args[0].equals("hook")) {
+            if (!args[0].equals("inbox")) {
                 try {
                     byte[] all = env.stdin().readAllBytes();
                     out.print(all.length + " bytes, " + Arrays.hashCode(all));
@@ -216,12 +216,40 @@ class LauncherClientTest {
                 binary[i] = (byte) (i * 31 + i / 256);
             }
             LauncherProcess.Result read =
-                    LauncherProcess.run(env("CLAMBAKE_RESIDENT", "require"), work, binary, "hook");
+                    LauncherProcess.run(env("CLAMBAKE_RESIDENT", "require"), work, binary, "send", "--body", "-");
             assertEquals(binary.length + " bytes, " + Arrays.hashCode(binary), read.out(), read::toString);
         }
         LauncherProcess.Result empty =
-                LauncherProcess.run(env("CLAMBAKE_RESIDENT", "require"), work, new byte[0], "hook");
+                LauncherProcess.run(env("CLAMBAKE_RESIDENT", "require"), work, new byte[0], "send", "--body", "-");
         assertEquals("0 bytes, 1", empty.out(), empty::toString);
+    }
+
+    @Test
+    void aHookInputArrivesWholeWithoutItsNulBytes() throws Exception {
+        serve(env());
+        runner.behaviour = (env, out, err, args) -> {
+            try {
+                byte[] all = env.stdin().readAllBytes();
+                out.print(all.length + " bytes, " + Arrays.hashCode(all));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            return 0;
+        };
+        // every byte value but NUL, in lines and at lengths past any buffer, as a large PostToolUse input
+        for (int length : new int[] {0, 1, 2, 4095, 4096, 300_001}) {
+            byte[] text = new byte[length];
+            for (int i = 0; i < text.length; i++) {
+                text[i] = (byte) (1 + (i * 31 + i / 256) % 255);
+            }
+            LauncherProcess.Result read = LauncherProcess.run(env("CLAMBAKE_RESIDENT", "require"), work, text, "hook");
+            assertEquals(text.length + " bytes, " + Arrays.hashCode(text), read.out(), read::toString);
+        }
+        // bash, which reads a hook's input, cannot hold a NUL byte (JSON never holds one raw)
+        byte[] withNul = "{\"a\":\0\"b\"}\0".getBytes(StandardCharsets.UTF_8);
+        byte[] without = "{\"a\":\"b\"}".getBytes(StandardCharsets.UTF_8);
+        LauncherProcess.Result read = LauncherProcess.run(env("CLAMBAKE_RESIDENT", "require"), work, withNul, "hook");
+        assertEquals(without.length + " bytes, " + Arrays.hashCode(without), read.out(), read::toString);
     }
 
     @Test
