@@ -125,10 +125,11 @@ for event in UserPromptSubmit PreToolUse PreToolUse-denied PostToolUse; do
 done
 python3 bench/timing.py "$rounds" "$out/timing.json" "${specs[@]}"
 
-say "MCP tool calls, parallel plans off (Clambake's default) and on (the server's default)"
+say "MCP tool calls: as .mcp.json starts the server, as java -jar, and with parallel plans on"
 python3 bench/mcp_timing.py $((rounds * 10)) "$out/mcp.json" \
-  "off=$(cmd "$java_bin" -jar "$root/target/clambake.jar" mcp --project proj-01 --db-url "$url")" \
-  "on=$(cmd "$java_bin" -jar "$root/target/clambake.jar" mcp --project proj-01 --db-url "$url?options=-c%20max_parallel_workers_per_gather%3D2")"
+  "launcher=$(cmd "$root/bin/clambake" mcp --project proj-01 --db-url "$url")" \
+  "jar=$(cmd "$java_bin" -jar "$root/target/clambake.jar" mcp --project proj-01 --db-url "$url")" \
+  "on=$(cmd "$root/bin/clambake" mcp --project proj-01 --db-url "$url?options=-c%20max_parallel_workers_per_gather%3D2")"
 
 say "resident processes: memory, then the first command after one exited"
 bin/clambake resident status --json > "$out/residents.json"

@@ -63,7 +63,9 @@ public final class Clambake implements Callable<Integer> {
             ResidentCommand.class,
             WebCommand.class);
 
-    private final Environment environment;
+    /** Set for each run: a command line kept by a long-lived process runs for many callers. */
+    private volatile Environment environment;
+
     private final ConnectionSource pool;
 
     /** The names of every verb, in the order --help lists them. */
@@ -86,6 +88,10 @@ public final class Clambake implements Callable<Integer> {
 
     Environment environment() {
         return environment;
+    }
+
+    void environment(Environment environment) {
+        this.environment = environment;
     }
 
     ConnectionSource pool() {

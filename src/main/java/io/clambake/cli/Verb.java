@@ -55,6 +55,7 @@ abstract class Verb implements Callable<Integer> {
         } finally {
             if (text != null) {
                 text.close();
+                text = null; // the verb may run again, for another command line
             }
         }
     }

@@ -16,6 +16,12 @@ public final class InstanceDao {
             i.id, i.name, i.host, i.machine, i.dir, i.project, i.pid, i.task, i.first_registered_at,
             i.started_at, i.last_seen, i.left_at, i.left_reason""";
     private static final int NAME_ATTEMPTS = 12;
+    /**
+     * How often a command refreshes its caller's last-seen time: a caller seen more recently is
+     * not written again, so a burst of commands costs one write, not one each (a write waits for
+     * the server to flush its log). Liveness is judged in minutes ({@code cleanup} at 10 at least).
+     */
+    public static final Duration SEEN_EVERY = Duration.ofSeconds(5);
 
     private final Connection connection;
 
@@ -210,17 +216,24 @@ public final class InstanceDao {
         return Sql.one(connection, sql, InstanceDao::map, machine, pid, id).orElseThrow();
     }
 
-    /** Looks a caller up by name and, if it is live, refreshes its last-seen time. */
+    /**
+     * Looks a caller up by name and, if it is live and was last seen over {@link #SEEN_EVERY}
+     * ago, refreshes its last-seen time.
+     */
     public Optional<Instance> touchByName(String name) throws SQLException {
         String sql = """
-                WITH me AS (SELECT id FROM instances WHERE name = ?)
-                UPDATE instances i
-                   SET last_seen = CASE WHEN i.left_at IS NULL THEN now() ELSE i.last_seen END
-                  FROM me
-                 WHERE i.id = me.id
-                RETURNING %s
-                """.formatted(COLUMNS);
-        return Sql.one(connection, sql, InstanceDao::map, name);
+                WITH me AS (SELECT id FROM instances WHERE name = ?),
+                touched AS (
+                    UPDATE instances i
+                       SET last_seen = now()
+                      FROM me
+                     WHERE i.id = me.id AND i.left_at IS NULL AND i.last_seen < now() - make_interval(secs => ?)
+                    RETURNING %s)
+                SELECT * FROM touched
+                UNION ALL
+                SELECT %s FROM instances i JOIN me ON i.id = me.id WHERE NOT EXISTS (SELECT 1 FROM touched)
+                """.formatted(COLUMNS, COLUMNS);
+        return Sql.one(connection, sql, InstanceDao::map, name, SEEN_EVERY.toSeconds());
     }
 
     /**
@@ -252,16 +265,28 @@ public final class InstanceDao {
                 me AS (
                     SELECT id, live_here FROM nearest
                      ORDER BY (left_at IS NULL) DESC, last_seen DESC
-                     LIMIT 1)
-                UPDATE instances i
-                   SET last_seen = CASE WHEN i.left_at IS NULL AND me.live_here = 1 THEN now() ELSE i.last_seen END
-                  FROM me
-                 WHERE i.id = me.id
-                RETURNING %s, me.live_here
-                """.formatted(COLUMNS);
+                     LIMIT 1),
+                touched AS (
+                    UPDATE instances i
+                       SET last_seen = now()
+                      FROM me
+                     WHERE i.id = me.id AND i.left_at IS NULL AND me.live_here = 1
+                       AND i.last_seen < now() - make_interval(secs => ?)
+                    RETURNING %s, me.live_here)
+                SELECT * FROM touched
+                UNION ALL
+                SELECT %s, me.live_here FROM instances i JOIN me ON i.id = me.id
+                 WHERE NOT EXISTS (SELECT 1 FROM touched)
+                """.formatted(COLUMNS, COLUMNS);
         String[] candidates = dirs.toArray(String[]::new);
         Optional<Touched> found = Sql.one(
-                connection, sql, rs -> new Touched(map(rs), rs.getLong("live_here")), host, machine, candidates);
+                connection,
+                sql,
+                rs -> new Touched(map(rs), rs.getLong("live_here")),
+                host,
+                machine,
+                candidates,
+                SEEN_EVERY.toSeconds());
         if (found.isEmpty() || found.get().liveHere() <= 1) {
             return found.map(t -> new Resolved(t.instance(), List.of()));
         }
