@@ -56,6 +56,9 @@ seed_start=$(date +%s)
 sed -e "s/\${instances}/$instances/g; s/\${messages}/$messages/g; s/\${memories}/$memories/g" \
     -e "s/\${logs}/$logs/g; s/\${schema}/clambake/g" bench/seed.sql | psql -q -X -v ON_ERROR_STOP=1 "$url"
 seed_seconds=$(( $(date +%s) - seed_start ))
+# A settled database, as a long-running swarm's is: the timing must not run beside autovacuum's
+# first pass over a million new rows, nor have its first reads set every row's hint bits.
+psql -q -X "$url" -c "VACUUM (ANALYZE)"
 
 say "plans of the real statements"
 cp=target/test-classes:target/classes:$(cat "$out/classpath.txt")
@@ -124,6 +127,14 @@ for event in UserPromptSubmit PreToolUse PreToolUse-denied PostToolUse; do
   )
 done
 python3 bench/timing.py "$rounds" "$out/timing.json" "${specs[@]}"
+# The same hooks with no JVM between them, as in a session where only hooks run: the alternation
+# above runs each one right after a JVM of half a second, whose leftovers (cold caches, a busy
+# server) it pays for.
+hook_specs=("floor:psql=$(cmd psql -X -q -o /dev/null "$url" -c 'SELECT 1')")
+for event in UserPromptSubmit PreToolUse PreToolUse-denied PostToolUse; do
+  hook_specs+=("hook $event=$(cmd "<$out/hook-$event.json" ENV:CLAMBAKE_RESIDENT=require ENV:CLAMBAKE_INSTANCE= sh -c "cd '$repo' && $hook")")
+done
+python3 bench/timing.py $((rounds * 3)) "$out/timing-hooks.json" "${hook_specs[@]}"
 
 say "MCP tool calls: as .mcp.json starts the server, as java -jar, and with parallel plans on"
 python3 bench/mcp_timing.py $((rounds * 10)) "$out/mcp.json" \

@@ -9,6 +9,7 @@ Prints nothing; writes {name: {"median_ms", "p90_ms", "max_rss_kib", "runs"}} to
 """
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -58,8 +59,15 @@ def main():
             run_once(command)
     samples = {name: [] for name, _ in commands}
     rss = {name: 0 for name, _ in commands}
+    order = list(commands)
+    shuffle = random.Random(12).shuffle  # the same orders in every run of the benchmark
     for _ in range(rounds):
-        for name, command in commands:  # alternate, so drift on a noisy machine hits all alike
+        # Alternate, so drift on a noisy machine hits all alike, in another order each round: a
+        # command run right after psql or a JVM pays for their leftovers (a hook measured 10 ms
+        # slower right after psql than right after another hook), so no command may always
+        # follow the same one.
+        shuffle(order)
+        for name, command in order:
             elapsed, maxrss = run_once(command)
             samples[name].append(elapsed)
             rss[name] = max(rss[name], maxrss)
