@@ -201,6 +201,12 @@ class ResidentIT extends DatabaseTest {
     void killedMidCommandTheCommandSaysSoAndTheNextOneWorks() throws Exception {
         Map<String, String> env = env(cache("killed"), "require");
         long pid = startResident(env).get("pid").asLong();
+        // Unseen for an hour, so that the command's first statement, the look-up that refreshes
+        // alpha's last-seen time, waits for the row. (A statement waiting for a row runs to its end
+        // once the row is free, even when its client is gone: PostgreSQL learns of that only when it
+        // answers. A heartbeat waiting there would be stored, which is why the error says the
+        // command may have taken effect.)
+        setLastSeenHoursAgo("alpha", 1);
         String before = snapshot("SELECT coalesce(task, '') FROM instances WHERE name = 'alpha'");
         try (Connection c = db.connect("clambake");
                 Statement st = c.createStatement()) {
