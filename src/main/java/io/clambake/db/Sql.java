@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,21 @@ final class Sql {
         } finally {
             c.setAutoCommit(true);
         }
+    }
+
+    /**
+     * Runs {@code work} as one transaction in which the planner uses generic plans: a statement
+     * the driver has prepared on the server (from its fifth run on a connection) is then planned
+     * once per connection instead of at every run. Only for statements whose plan does not depend
+     * on their values.
+     */
+    static <T> T withGenericPlans(Connection c, Work<T> work) throws SQLException {
+        return inTransaction(c, () -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+            }
+            return work.run();
+        });
     }
 
     static OffsetDateTime time(ResultSet rs, String column) throws SQLException {

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,43 @@ public final class ExplainingConnection {
                 out.append(ch == '?' ? literal(params.get(++index)) : String.valueOf(ch));
             }
             return out.toString();
+        }
+
+        /**
+         * The plan PostgreSQL keeps for the statement when told to plan it once for any values
+         * (plan_cache_mode force_generic_plan), run with the bound values; rolled back.
+         */
+        public String genericPlan(Connection c) throws SQLException {
+            StringBuilder numbered = new StringBuilder();
+            StringBuilder arguments = new StringBuilder();
+            int index = 0;
+            for (int i = 0; i < sql.length(); i++) {
+                char ch = sql.charAt(i);
+                if (ch == '?') {
+                    arguments.append(index == 0 ? "" : ", ").append(literal(params.get(++index)));
+                    numbered.append('$').append(index);
+                } else {
+                    numbered.append(ch);
+                }
+            }
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+                s.execute("PREPARE generic_plan AS " + numbered);
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet rs =
+                        s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE generic_plan(" + arguments + ")")) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+                s.execute("DEALLOCATE generic_plan"); // a session's, not the transaction's
+                return plan.toString();
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
         }
 
         private static String literal(Object value) throws SQLException {
@@ -56,6 +94,10 @@ public final class ExplainingConnection {
          * planner did not inline (a Function Scan) hides how it reads tables.
          */
         public boolean seqScans(String table) {
+            return seqScans(plan, table);
+        }
+
+        public static boolean seqScans(String plan, String table) {
             return plan.contains("Function Scan") || plan.matches("(?s).*Seq Scan on " + table + "\\b.*");
         }
     }
