@@ -41,6 +41,7 @@ class ClaudeCodeSessionIT extends DatabaseTest {
             assertEquals(command, hooks.at("/" + event + "/0/hooks/0/command").asText(), event);
         }
         assertTrue(command.contains("clambake") && command.endsWith(" hook --project shop"), command);
+        assertTrue(command.startsWith("bash /"), () -> "bin/clambake beside the jar, run by bash: " + command);
         assertEquals(
                 ExitCode.OK, clambake(peerDir, "register", "--project", "shop").code());
         String peer = clambake(peerDir, "status", "--json").json().get("me").asText();
