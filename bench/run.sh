@@ -6,6 +6,7 @@
 #   BENCH_ADMIN_URL  a server where this user may CREATE DATABASE (default: local postgres)
 #   BENCH_ROUNDS     timed runs per command (default 30)
 #   BENCH_DB         the scratch database's name (default clambake_bench)
+#   BENCH_SETTLE_MS  the pause before each timed run (default 50; see bench/timing.py)
 #   INSTANCES MESSAGES MEMORIES LOGS   the data set (default 1000 / 1000000 / 200000 / 1000000)
 #   CLAMBAKE_JAVA    the java the launcher runs (default: $JAVA_HOME or java on PATH)
 #   JAVA25           a JDK 25's java, for the launcher's second JDK (default: Temurin 25's, if there)
@@ -97,14 +98,13 @@ cmd() { local IFS=$sep; echo "$*"; }
 psql_file() { cmd ENV:PGOPTIONS=-csearch_path=clambake psql -X -q -o /dev/null "$url" -f "$out/sql/$1.sql"; }
 # The hook's command line as init writes it, with its JSON on stdin: hook_run RESIDENT EVENT
 hook_run() { cmd "<$out/hook-$2.json" "ENV:CLAMBAKE_RESIDENT=$1" ENV:CLAMBAKE_INSTANCE= sh -c "cd '$repo' && $hook"; }
-psql_floor="floor:psql=$(cmd psql -X -q -o /dev/null "$url" -c 'SELECT 1')"
 resident=ENV:CLAMBAKE_RESIDENT=require
 own17=(ENV:CLAMBAKE_RESIDENT=off)
 own25=(ENV:CLAMBAKE_RESIDENT=off "ENV:CLAMBAKE_JAVA=$java25")
 send=(send --to bench-00002 --subject bench --body 'benchmark message')
 specs=(
   "floor:jvm=$(cmd "$java_bin" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp target/test-classes io.clambake.bench.Noop)"
-  "$psql_floor"
+  "floor:psql=$(cmd psql -X -q -o /dev/null "$url" -c 'SELECT 1')"
   "floor:launcher --version=$(cmd $resident bin/clambake --version)"
 )
 for name in inbox send "recall --search" heartbeat; do
@@ -123,16 +123,10 @@ for name in inbox send "recall --search" heartbeat; do
     "$name:psql=$(psql_file $sql)"
   )
 done
-# hook_specs: the same hooks with no JVM between them, as in a session where only hooks run: the
-# alternation runs each one right after a JVM of half a second, whose leftovers (cold caches, a
-# busy server) it pays for.
-hook_specs=("$psql_floor")
 for event in UserPromptSubmit PreToolUse PreToolUse-denied PostToolUse; do
   specs+=("hook $event=$(hook_run require $event)" "hook $event:own-17=$(hook_run off $event)")
-  hook_specs+=("hook $event=$(hook_run require $event)")
 done
 python3 bench/timing.py "$rounds" "$out/timing.json" "${specs[@]}"
-python3 bench/timing.py $((rounds * 3)) "$out/timing-hooks.json" "${hook_specs[@]}"
 
 say "MCP tool calls: as .mcp.json starts the server, as java -jar, and with parallel plans on"
 python3 bench/mcp_timing.py $((rounds * 10)) "$out/mcp.json" \

@@ -6,6 +6,7 @@ Usage: timing.py ROUNDS OUT.json NAME=CMD... (each CMD a shell-free argv joined 
 An argv may start with ENV:NAME=VALUE words (set for that command only, without an `env`
 process that would be timed too) and a <FILE word (its standard input; else /dev/null).
 Prints nothing; writes {name: {"median_ms", "p90_ms", "max_rss_kib", "runs"}} to OUT.json.
+BENCH_SETTLE_MS (default 50): the pause before each timed run, see main().
 """
 import json
 import os
@@ -61,13 +62,18 @@ def main():
     rss = {name: 0 for name, _ in commands}
     order = list(commands)
     shuffle = random.Random(12).shuffle  # the same orders in every run of the benchmark
+    # A command that connected to PostgreSQL returns before its server process has finished
+    # exiting, and a run started right then pays for that exit: `sh -c '/usr/bin/env bash -c :'`
+    # took 17.1 ms right after a psql, 10.4 ms with no psql before it or 50 ms after one (a
+    # UserPromptSubmit hook: 23.9, 16.3 and 17.7 ms). So each run starts after a pause, and
+    # measures itself, not the command before it.
+    settle = int(os.environ.get("BENCH_SETTLE_MS", "50")) / 1000
     for _ in range(rounds):
-        # Alternate, so drift on a noisy machine hits all alike, in another order each round: a
-        # command run right after psql or a JVM pays for their leftovers (a hook measured 10 ms
-        # slower right after psql than right after another hook), so no command may always
-        # follow the same one.
+        # Alternate, so drift on a noisy machine hits all alike, in another order each round, so
+        # that no command always follows the same one.
         shuffle(order)
         for name, command in order:
+            time.sleep(settle)
             elapsed, maxrss = run_once(command)
             samples[name].append(elapsed)
             rss[name] = max(rss[name], maxrss)
