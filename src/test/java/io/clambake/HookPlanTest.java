@@ -18,7 +18,6 @@ import io.clambake.domain.NameGenerator;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import io.clambake.support.ExplainingConnection;
-import io.clambake.support.HookPayloads;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -94,13 +93,7 @@ class HookPlanTest extends DatabaseTest {
      */
     @Test
     void aConnectionPlansTheReminderOnce() throws Exception {
-        Cli claude = shell("plan-host", "/plan/once");
-        assertEquals(
-                ExitCode.OK,
-                claude.runWithStdin(
-                                HookPayloads.payload("session-start", "once", "/plan/once"), "hook", "--project", "p")
-                        .code());
-        String me = claude.run("status", "--json").json().get("me").asText();
+        String me = startSession(shell("plan-host", "/plan/once"), "once", "/plan/once", "p");
         try (Connection c = db.connect("clambake")) {
             Instance reader = new InstanceDao(c).findByName(me).orElseThrow();
             for (int i = 0; i < 8; i++) {

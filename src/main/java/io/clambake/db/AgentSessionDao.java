@@ -85,6 +85,9 @@ public final class AgentSessionDao {
      * Touches the session and its instance, unless the session was touched less than
      * {@code notWithin} ago: the one statement is the rate limit, so racing hooks of one session
      * pass it once. Empty when the session is unknown, ended or inside the interval.
+     * Its commit does not wait for the WAL to reach the disk (synchronous_commit off for this
+     * statement's transaction): it runs at every prompt, and a server crash can only lose the
+     * last fraction of a second of last-seen times, which the next hook writes again.
      */
     public Optional<Instance> touch(String sessionId, Duration notWithin) throws SQLException {
         String sql = """
@@ -97,6 +100,7 @@ public final class AgentSessionDao {
                    SET last_seen = CASE WHEN i.left_at IS NULL THEN now() ELSE i.last_seen END
                   FROM s
                  WHERE i.id = s.instance_id
+                   AND set_config('synchronous_commit', 'off', true) IS NOT NULL
                 RETURNING %s
                 """.formatted(InstanceDao.COLUMNS);
         return Sql.one(connection, sql, InstanceDao::map, sessionId, notWithin.toMillis() / 1000.0);

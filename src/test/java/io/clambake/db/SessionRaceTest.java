@@ -29,12 +29,7 @@ class SessionRaceTest extends DatabaseTest {
     void racingRemindersClaimEachMessageOnce() throws Exception {
         Cli other = shell("h1", "/work/other");
         register(other, "demo");
-        Cli claude = shell("h1", "/work/alpha");
-        assertEquals(
-                ExitCode.OK,
-                claude.runWithStdin(payload("session-start", "race", "/work/alpha"), "hook", "--project", "demo")
-                        .code());
-        String me = claude.run("status", "--json").json().get("me").asText();
+        String me = startSession(shell("h1", "/work/alpha"), "race", "/work/alpha", "demo");
         for (int i = 0; i < MESSAGES; i++) {
             assertEquals(
                     ExitCode.OK,

@@ -60,6 +60,17 @@ public abstract class DatabaseTest {
         return result.out().lines().findFirst().orElseThrow();
     }
 
+    /**
+     * Starts Claude Code session {@code sessionId} in the shell's directory {@code dir} with the
+     * SessionStart hook, and returns the name of the instance it registered.
+     */
+    protected static String startSession(Cli shell, String sessionId, String dir, String project) {
+        Cli.Result start =
+                shell.runWithStdin(HookPayloads.payload("session-start", sessionId, dir), "hook", "--project", project);
+        assertEquals(ExitCode.OK, start.code(), start::toString);
+        return shell.run("status", "--json").json().get("me").asText();
+    }
+
     /** Asserts that the command succeeded, and returns its result. */
     protected static Cli.Result ok(Cli.Result result) {
         assertEquals(ExitCode.OK, result.code(), result::toString);
