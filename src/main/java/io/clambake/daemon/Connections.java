@@ -6,10 +6,12 @@ import io.clambake.db.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -19,17 +21,23 @@ import java.util.function.Supplier;
  * a command of its own would open it ({@link Database#open}: the same errors, timeouts and schema
  * check), so a command answers the same either way; there is no cap and no queue, so a command
  * that waits never makes another one wait for a connection.
+ *
+ * <p>A connection is lent without a round trip when it was last known good (used, or checked by
+ * {@link #checkRecent}) under a second ago; else it is checked first. Between the commands of a
+ * working session (a hook every few seconds) the resident process checks its recently used
+ * connections in the background, so that a command does not wait for that round trip.
  */
 final class Connections implements ConnectionSource, AutoCloseable {
     private static final int IDLE_PER_DATABASE = 4;
-    /** A connection idle longer than this is checked with a round trip before it is lent. */
-    private static final long CHECK_AFTER_NANOS = 1_000_000_000L;
+    /** A connection last known good longer ago than this is checked with a round trip before it is lent. */
+    static final long CHECK_AFTER_NANOS = 1_000_000_000L;
 
     private final Map<DatabaseSettings, Deque<Idle>> idle = new HashMap<>();
     private final Map<Connection, DatabaseSettings> lent = new IdentityHashMap<>();
     private boolean closed;
 
-    private record Idle(Connection connection, long since) {}
+    /** {@code since}: returned to the pool; {@code good}: last known to work (used or checked). */
+    private record Idle(Connection connection, long since, long good) {}
 
     @Override
     public Connection connect(Supplier<DatabaseSettings> settingsOfCommand) {
@@ -37,7 +45,7 @@ final class Connections implements ConnectionSource, AutoCloseable {
         Idle candidate;
         while ((candidate = takeIdle(settings)) != null) {
             Connection connection = candidate.connection();
-            if (System.nanoTime() - candidate.since() < CHECK_AFTER_NANOS || stillUsable(connection)) {
+            if (System.nanoTime() - candidate.good() < CHECK_AFTER_NANOS || stillUsable(connection)) {
                 return lend(connection, settings);
             }
             closeQuietly(connection);
@@ -64,7 +72,8 @@ final class Connections implements ConnectionSource, AutoCloseable {
         synchronized (this) {
             Deque<Idle> stack = idle.computeIfAbsent(settings, s -> new ArrayDeque<>());
             if (!closed && stack.size() < IDLE_PER_DATABASE) {
-                stack.push(new Idle(connection, System.nanoTime()));
+                long now = System.nanoTime();
+                stack.push(new Idle(connection, now, now));
                 return;
             }
         }
@@ -88,6 +97,47 @@ final class Connections implements ConnectionSource, AutoCloseable {
                     stacks.remove();
                 }
             }
+        }
+    }
+
+    /**
+     * Checks, with a round trip each, the idle connections returned less than {@code usedWithin}
+     * ago and last known good over {@code olderThan} ago; closes those that fail. Each is out of
+     * the pool while it is checked (a command meanwhile takes another, or opens one).
+     */
+    void checkRecent(long usedWithin, long olderThan) {
+        long now = System.nanoTime();
+        List<Map.Entry<DatabaseSettings, Idle>> due = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<DatabaseSettings, Deque<Idle>> stack : idle.entrySet()) {
+                stack.getValue().removeIf(i -> {
+                    if (now - i.since() < usedWithin && now - i.good() > olderThan) {
+                        due.add(Map.entry(stack.getKey(), i));
+                        return true;
+                    }
+                    return false;
+                });
+            }
+        }
+        for (Map.Entry<DatabaseSettings, Idle> entry : due) {
+            Idle checked = entry.getValue();
+            if (!stillUsable(checked.connection())) {
+                closeQuietly(checked.connection());
+                continue;
+            }
+            synchronized (this) {
+                Deque<Idle> stack = idle.computeIfAbsent(entry.getKey(), k -> new ArrayDeque<>());
+                if (!closed && stack.size() < IDLE_PER_DATABASE) {
+                    // back in its place: the most recently returned connection is lent first
+                    List<Idle> items = new ArrayList<>(stack);
+                    items.add(new Idle(checked.connection(), checked.since(), System.nanoTime()));
+                    items.sort((a, b) -> Long.compare(b.since(), a.since()));
+                    stack.clear();
+                    stack.addAll(items);
+                    continue;
+                }
+            }
+            closeQuietly(checked.connection());
         }
     }
 

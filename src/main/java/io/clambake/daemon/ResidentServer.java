@@ -150,6 +150,9 @@ public final class ResidentServer {
         Thread timer = new Thread(this::watchIdle, "clambake-resident-idle");
         timer.setDaemon(true);
         timer.start();
+        Thread checker = new Thread(this::keepConnectionsChecked, "clambake-resident-connections");
+        checker.setDaemon(true);
+        checker.start();
         workers.execute(() -> warmUp(env));
         acceptUntilRetired();
         workers.shutdown();
@@ -339,6 +342,22 @@ public final class ResidentServer {
         out.write(bytes);
         out.write("X 0\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
+    }
+
+    /**
+     * Keeps the connections of the last minute's commands known good, off the commands' path: a
+     * command then gets one without a round trip to check it (see {@link Connections}).
+     */
+    private void keepConnectionsChecked() {
+        long every = Connections.CHECK_AFTER_NANOS / 4;
+        while (!retired) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(every);
+            } catch (InterruptedException e) {
+                return;
+            }
+            connections.checkRecent(TimeUnit.MINUTES.toNanos(1), Connections.CHECK_AFTER_NANOS / 2);
+        }
     }
 
     private void watchIdle() {
