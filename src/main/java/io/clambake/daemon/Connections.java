@@ -69,15 +69,10 @@ final class Connections implements ConnectionSource, AutoCloseable {
             closeQuietly(connection);
             return;
         }
-        synchronized (this) {
-            Deque<Idle> stack = idle.computeIfAbsent(settings, s -> new ArrayDeque<>());
-            if (!closed && stack.size() < IDLE_PER_DATABASE) {
-                long now = System.nanoTime();
-                stack.push(new Idle(connection, now, now));
-                return;
-            }
+        long now = System.nanoTime();
+        if (!putBack(settings, new Idle(connection, now, now))) {
+            closeQuietly(connection);
         }
-        closeQuietly(connection);
     }
 
     /** Closes connections nobody used for {@code nanos}: a database that went away, a test's dropped one. */
@@ -125,20 +120,31 @@ final class Connections implements ConnectionSource, AutoCloseable {
                 closeQuietly(checked.connection());
                 continue;
             }
-            synchronized (this) {
-                Deque<Idle> stack = idle.computeIfAbsent(entry.getKey(), k -> new ArrayDeque<>());
-                if (!closed && stack.size() < IDLE_PER_DATABASE) {
-                    // back in its place: the most recently returned connection is lent first
-                    List<Idle> items = new ArrayList<>(stack);
-                    items.add(new Idle(checked.connection(), checked.since(), System.nanoTime()));
-                    items.sort((a, b) -> Long.compare(b.since(), a.since()));
-                    stack.clear();
-                    stack.addAll(items);
-                    continue;
-                }
+            if (!putBack(entry.getKey(), new Idle(checked.connection(), checked.since(), System.nanoTime()))) {
+                closeQuietly(checked.connection());
             }
-            closeQuietly(checked.connection());
         }
+    }
+
+    /**
+     * Puts an idle connection in its place, the most recently returned first (the one lent
+     * next); false when the pool is closed or holds enough of that database's already.
+     */
+    private synchronized boolean putBack(DatabaseSettings settings, Idle connection) {
+        Deque<Idle> stack = idle.computeIfAbsent(settings, s -> new ArrayDeque<>());
+        if (closed || stack.size() >= IDLE_PER_DATABASE) {
+            return false;
+        }
+        if (stack.isEmpty() || stack.peek().since() <= connection.since()) {
+            stack.push(connection); // a returned connection: the newest
+            return true;
+        }
+        List<Idle> newerFirst = new ArrayList<>(stack);
+        newerFirst.add(connection);
+        newerFirst.sort((a, b) -> Long.compare(b.since(), a.since()));
+        stack.clear();
+        stack.addAll(newerFirst);
+        return true;
     }
 
     synchronized int idleCount() {

@@ -5,20 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clambake.config.DatabaseSettings;
-import io.clambake.config.Environment;
-import io.clambake.config.SettingsResolver;
 import io.clambake.domain.ExitCode;
 import io.clambake.support.DatabaseTest;
-import java.io.ByteArrayInputStream;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The resident process's pool checks its recently used connections off the commands' path: a
@@ -31,7 +25,7 @@ class ConnectionsTest extends DatabaseTest {
     @Test
     void aConnectionWhoseServerProcessEndedIsClosedByTheCheckNotLent() throws Exception {
         assertEquals(ExitCode.OK, shell("h", "/pool").run("status").code()); // the schema
-        DatabaseSettings settings = settings();
+        DatabaseSettings settings = db.settings();
         try (Connections connections = new Connections()) {
             Connection first = connections.connect(() -> settings);
             int pid = backendPid(first);
@@ -60,7 +54,7 @@ class ConnectionsTest extends DatabaseTest {
     @Test
     void onlyConnectionsUsedRecentlyAndNotKnownGoodLatelyAreChecked() throws Exception {
         assertEquals(ExitCode.OK, shell("h", "/pool").run("status").code());
-        DatabaseSettings settings = settings();
+        DatabaseSettings settings = db.settings();
         try (Connections connections = new Connections()) {
             Connection first = connections.connect(() -> settings);
             int pid = backendPid(first);
@@ -76,18 +70,6 @@ class ConnectionsTest extends DatabaseTest {
             connections.checkRecent(A_MINUTE, 0);
             assertEquals(0, connections.idleCount(), "a check does");
         }
-    }
-
-    @TempDir
-    Path home;
-
-    /** The test database's settings, as a command given its URL resolves them. */
-    private DatabaseSettings settings() {
-        Environment env = new Environment(
-                Map.of("XDG_CONFIG_HOME", home.toString()), home, home, new ByteArrayInputStream(new byte[0]));
-        return new SettingsResolver(env).resolve(db.url(), schema -> {
-            throw new AssertionError("the URL is given");
-        });
     }
 
     private static int backendPid(Connection c) throws SQLException {

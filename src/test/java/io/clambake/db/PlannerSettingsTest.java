@@ -2,15 +2,10 @@ package io.clambake.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.clambake.config.DatabaseSettings;
-import io.clambake.config.Environment;
-import io.clambake.config.SettingsResolver;
 import io.clambake.support.DatabaseTest;
-import java.io.InputStream;
-import java.nio.file.Path;
+import io.clambake.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,10 +16,10 @@ class PlannerSettingsTest extends DatabaseTest {
 
     @Test
     void clambakesConnectionsPlanNoParallelWorkers() throws SQLException {
-        try (Connection c = Database.open(settings(db.url()))) {
+        try (Connection c = Database.open(db.settings())) {
             assertEquals("0", show(c));
         }
-        try (Pool pool = Pool.open(settings(db.url()), 2);
+        try (Pool pool = Pool.open(db.settings(), 2);
                 Connection c = pool.connect()) {
             assertEquals("0", show(c));
         }
@@ -33,20 +28,9 @@ class PlannerSettingsTest extends DatabaseTest {
     @Test
     void optionsInTheUrlWin() throws SQLException {
         String url = db.url() + "?options=-c%20max_parallel_workers_per_gather%3D3";
-        try (Connection c = Database.open(settings(url))) {
+        try (Connection c = Database.open(TestDatabase.settingsFor(url))) {
             assertEquals("3", show(c));
         }
-    }
-
-    private static DatabaseSettings settings(String url) {
-        Environment env = new Environment(
-                Map.of("CLAMBAKE_DB_URL", url, "XDG_CONFIG_HOME", "/nonexistent-clambake-test-config"),
-                Path.of("/"),
-                Path.of("/nonexistent-home"),
-                InputStream.nullInputStream());
-        return new SettingsResolver(env).resolve(null, schema -> {
-            throw new AssertionError("no embedded server in this test");
-        });
     }
 
     private static String show(Connection c) throws SQLException {

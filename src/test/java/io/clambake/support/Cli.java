@@ -84,8 +84,17 @@ public final class Cli {
 
     /** Standard input as raw bytes, which need not be valid UTF-8. */
     public Result runWithStdin(byte[] stdin, String... args) {
+        return run(new CommandRunner(), stdin, args);
+    }
+
+    /** Runs the command through {@code runner}, as a long-lived process that keeps it would. */
+    public Result runWith(CommandRunner runner, String... args) {
+        return run(runner, new byte[0], args);
+    }
+
+    private Result run(CommandRunner runner, byte[] stdin, String... args) {
         Environment environment = new Environment(env, cwd, home, new ByteArrayInputStream(stdin));
-        Outcome outcome = new CommandRunner().capture(environment, args);
+        Outcome outcome = runner.capture(environment, args);
         return new Result(outcome.code(), outcome.out(), outcome.err());
     }
 

@@ -1,10 +1,15 @@
 package io.clambake.support;
 
 import io.clambake.config.DatabaseSettings;
+import io.clambake.config.Environment;
+import io.clambake.config.SettingsResolver;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -42,6 +47,23 @@ public final class TestDatabase implements AutoCloseable {
     /** A {@code postgresql://} URL for this database, as a user would configure it. */
     public String url() {
         return url;
+    }
+
+    /** The settings a command resolves for this database's URL. */
+    public DatabaseSettings settings() {
+        return settingsFor(url);
+    }
+
+    /** The settings a command resolves for {@code url}: no config file, no home, never an embedded server. */
+    public static DatabaseSettings settingsFor(String url) {
+        Environment env = new Environment(
+                Map.of("CLAMBAKE_DB_URL", url, "XDG_CONFIG_HOME", "/nonexistent-clambake-test-config"),
+                Path.of("/"),
+                Path.of("/nonexistent-home"),
+                InputStream.nullInputStream());
+        return new SettingsResolver(env).resolve(null, schema -> {
+            throw new AssertionError("the test names its database");
+        });
     }
 
     public String name() {

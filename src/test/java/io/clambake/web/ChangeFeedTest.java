@@ -4,22 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clambake.config.DatabaseSettings;
-import io.clambake.config.Environment;
-import io.clambake.config.SettingsResolver;
 import io.clambake.db.ChangeListener;
 import io.clambake.support.Cli;
 import io.clambake.support.DatabaseTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -39,7 +34,7 @@ class ChangeFeedTest extends DatabaseTest {
         register(agent, "feed");
         BlockingQueue<String> heard = new LinkedBlockingQueue<>();
         try (ChangeFeed feed =
-                new ChangeFeed(settings(), heard::addAll, () -> {}, new PrintWriter(new StringWriter()))) {
+                new ChangeFeed(db.settings(), heard::addAll, () -> {}, new PrintWriter(new StringWriter()))) {
             feed.start();
             // The feed reports everything once connected; before that a change could go unheard.
             awaitListening();
@@ -60,7 +55,7 @@ class ChangeFeedTest extends DatabaseTest {
         Cli elsewhere = shell("feed-host", "/work/elsewhere").with("CLAMBAKE_SCHEMA", "elsewhere");
         register(here, "feed");
         register(elsewhere, "feed");
-        try (ChangeListener listener = ChangeListener.open(settings())) {
+        try (ChangeListener listener = ChangeListener.open(db.settings())) {
             ok(elsewhere.run("remember", "--type", "gotcha", "--title", "t", "--content", "c"));
             ok(here.run("log", "--action", "a", "--summary", "s"));
             Set<String> heard = new HashSet<>();
@@ -79,7 +74,7 @@ class ChangeFeedTest extends DatabaseTest {
     void statementsThatOnlyMoveLastSeenNotifyNothing() throws Exception {
         Cli agent = shell("feed-host", "/work/quiet");
         register(agent, "feed");
-        try (ChangeListener listener = ChangeListener.open(settings())) {
+        try (ChangeListener listener = ChangeListener.open(db.settings())) {
             ok(agent.run("inbox"));
             ok(agent.run("status"));
             ok(agent.run("log", "--action", "a", "--summary", "s"));
@@ -100,8 +95,8 @@ class ChangeFeedTest extends DatabaseTest {
         BlockingQueue<String> heard = new LinkedBlockingQueue<>();
         AtomicInteger connects = new AtomicInteger();
         StringWriter warnings = new StringWriter();
-        try (ChangeFeed feed =
-                new ChangeFeed(settings(), heard::addAll, connects::incrementAndGet, new PrintWriter(warnings, true))) {
+        try (ChangeFeed feed = new ChangeFeed(
+                db.settings(), heard::addAll, connects::incrementAndGet, new PrintWriter(warnings, true))) {
             feed.start();
             awaitCount(connects, 1);
             assertEquals(1, terminateListeners());
@@ -112,13 +107,6 @@ class ChangeFeedTest extends DatabaseTest {
         String log = warnings.toString();
         assertTrue(log.contains("clambake web: lost the database connection that listens for changes"), log);
         assertTrue(log.contains("clambake web: listening for changes again"), log);
-    }
-
-    private DatabaseSettings settings() {
-        Environment env = new Environment(Map.of(), Path.of("/"), Path.of("/nonexistent"), System.in);
-        return new SettingsResolver(env).resolve(db.url(), schema -> {
-            throw new AssertionError("the test names its database");
-        });
     }
 
     private void awaitListening() throws Exception {
