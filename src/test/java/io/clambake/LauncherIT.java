@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LauncherIT extends DatabaseTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern HALF_MADE =
+            Pattern.compile(".*\\.[0-9]+\\.(aot|aotconf|jsa|untypical|jsa\\.untypical)");
 
     static Stream<Path> javaHomes() {
         List<Path> homes = new ArrayList<>();
@@ -79,13 +82,20 @@ class LauncherIT extends DatabaseTest {
         Run failing = launch(env, work, "read", "999999");
         assertEquals(ExitCode.NOT_FOUND, failing.code, failing::toString);
         assertEquals(1, failing.err.lines().count(), failing::toString);
+        assertTrue(awaitArchive(cache), "a later run started another archive in " + cache);
     }
 
-    /** The JDK 25 cache is assembled in the background after the first command returns. */
+    /**
+     * The JDK 25 cache is assembled in the background after the first command returns, under a
+     * name with the launcher's pid, and renamed when done: wait for the archive and for no
+     * half-made one, which a background process could still be writing when the test ends.
+     */
     private static boolean awaitArchive(Path cache) throws Exception {
-        for (int i = 0; i < 200; i++) {
-            try (Stream<Path> files = Files.list(cache)) {
-                if (files.anyMatch(LauncherIT::isArchive)) {
+        for (int i = 0; i < 300; i++) {
+            try (Stream<Path> listed = Files.list(cache)) {
+                List<Path> files = listed.toList();
+                if (files.stream().anyMatch(LauncherIT::isArchive)
+                        && files.stream().noneMatch(LauncherIT::isHalfMade)) {
                     return true;
                 }
             }
@@ -95,7 +105,13 @@ class LauncherIT extends DatabaseTest {
     }
 
     private static boolean isArchive(Path file) {
-        return file.toString().endsWith(".jsa") || file.toString().endsWith(".aot");
+        String name = file.getFileName().toString();
+        return (name.endsWith(".jsa") || name.endsWith(".aot")) && !isHalfMade(file);
+    }
+
+    /** bin/clambake's temporary files: the archive's name, then ".PID.", then their kind. */
+    private static boolean isHalfMade(Path file) {
+        return HALF_MADE.matcher(file.getFileName().toString()).matches();
     }
 
     private record Run(int code, String out, String err) {

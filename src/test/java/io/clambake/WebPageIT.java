@@ -199,17 +199,13 @@ class WebPageIT extends DatabaseTest {
     @Test
     void theProjectFilterNarrowsEveryPanel() {
         browser.await(LIVE, "infra in the project list", () -> text("#project option[value='infra']") != null);
-        browser.driver()
-                .findElement(By.cssSelector("#project option[value='infra']"))
-                .click();
+        browser.click(LIVE, "#project option[value='infra']");
         browser.await(
                 LIVE,
                 "only infra's instance listed",
                 () -> text(instance(alphaName)) == null && text(instance(gammaName)) != null);
         assertTrue(browser.driver().getCurrentUrl().endsWith("#project=infra"));
-        browser.driver()
-                .findElement(By.cssSelector("#project option[value='']"))
-                .click();
+        browser.click(LIVE, "#project option[value='']");
         browser.await(LIVE, "every instance listed again", () -> text(instance(alphaName)) != null);
     }
 
@@ -232,9 +228,7 @@ class WebPageIT extends DatabaseTest {
         ok(beta.run("ack", String.valueOf(request)));
         browser.await(LIVE, "the acknowledged request leaves the panel", () -> text(requestRow) == null);
 
-        browser.driver()
-                .findElement(By.cssSelector(blockerRow + " button.close"))
-                .click();
+        browser.click(LIVE, blockerRow + " button.close");
         browser.await(
                 LIVE,
                 "the page confirms the close",
@@ -271,9 +265,7 @@ class WebPageIT extends DatabaseTest {
                                         "return document.querySelectorAll('#memories [data-memory-id]').length"))
                         && text(memory(deadlock)) != null);
 
-        browser.driver()
-                .findElement(By.cssSelector(memory(deadlock) + " select.status option[value='resolved']"))
-                .click();
+        browser.click(LIVE, memory(deadlock) + " select.status option[value='resolved']");
         browser.await(
                 LIVE,
                 "the page confirms the change",
@@ -301,7 +293,7 @@ class WebPageIT extends DatabaseTest {
                 LIVE,
                 "the release button",
                 () -> Boolean.TRUE.equals(browser.script("return !!document.querySelector('#leases button.force')")));
-        browser.driver().findElement(By.cssSelector("#leases button.force")).click();
+        browser.click(LIVE, "#leases button.force");
         browser.await(
                 LIVE,
                 "the page confirms the release",
@@ -368,7 +360,7 @@ class WebPageIT extends DatabaseTest {
                     "the request marked as a thread",
                     () -> "thread · 2".equals(text(message(request) + " .badge.thread")));
 
-            browser.driver().findElement(By.cssSelector(message(answer))).click();
+            browser.click(LIVE, message(answer));
             browser.await(
                     LIVE,
                     "the thread open with the request and its answer",

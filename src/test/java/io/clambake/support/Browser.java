@@ -8,8 +8,11 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -111,6 +114,21 @@ public final class Browser implements AutoCloseable {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /**
+     * Clicks the element {@code css} selects, finding it again when the page re-rendered it
+     * between the finding and the click (a live panel replaces its rows on every change).
+     */
+    public void click(Duration timeout, String css) {
+        await(timeout, "a click on " + css, () -> {
+            try {
+                driver.findElement(By.cssSelector(css)).click();
+                return true;
+            } catch (StaleElementReferenceException | NoSuchElementException e) {
+                return false;
+            }
+        });
     }
 
     /** The page as PNG, written to {@code file}. */
