@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * Wraps a connection so that every statement the DAOs run is first EXPLAIN ANALYZEd with the
@@ -24,13 +25,28 @@ public final class ExplainingConnection {
     public record Plan(String sql, Map<Integer, Object> params, String plan) {
         /** The statement with its bound values written in, for psql to run the same query. */
         public String inlined() throws SQLException {
+            List<String> literals = literals();
+            return withPlaceholders(n -> literals.get(n - 1));
+        }
+
+        /** The statement with its n-th {@code ?} (from 1) replaced by {@code placeholder(n)}. */
+        private String withPlaceholders(IntFunction<String> placeholder) {
             StringBuilder out = new StringBuilder();
             int index = 0;
             for (int i = 0; i < sql.length(); i++) {
                 char ch = sql.charAt(i);
-                out.append(ch == '?' ? literal(params.get(++index)) : String.valueOf(ch));
+                out.append(ch == '?' ? placeholder.apply(++index) : String.valueOf(ch));
             }
             return out.toString();
+        }
+
+        /** The bound values as SQL literals, in the order of their placeholders. */
+        private List<String> literals() throws SQLException {
+            List<String> literals = new ArrayList<>();
+            for (int i = 1; i <= sql.chars().filter(ch -> ch == '?').count(); i++) {
+                literals.add(literal(params.get(i)));
+            }
+            return literals;
         }
 
         /**
@@ -38,18 +54,8 @@ public final class ExplainingConnection {
          * (plan_cache_mode force_generic_plan), run with the bound values; rolled back.
          */
         public String genericPlan(Connection c) throws SQLException {
-            StringBuilder numbered = new StringBuilder();
-            StringBuilder arguments = new StringBuilder();
-            int index = 0;
-            for (int i = 0; i < sql.length(); i++) {
-                char ch = sql.charAt(i);
-                if (ch == '?') {
-                    arguments.append(index == 0 ? "" : ", ").append(literal(params.get(++index)));
-                    numbered.append('$').append(index);
-                } else {
-                    numbered.append(ch);
-                }
-            }
+            String numbered = withPlaceholders(n -> "$" + n);
+            String arguments = String.join(", ", literals());
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
