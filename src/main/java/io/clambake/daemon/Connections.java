@@ -126,24 +126,13 @@ final class Connections implements ConnectionSource, AutoCloseable {
         }
     }
 
-    /**
-     * Puts an idle connection in its place, the most recently returned first (the one lent
-     * next); false when the pool is closed or holds enough of that database's already.
-     */
+    /** Puts an idle connection on top; false when the pool is closed or holds enough of that database's already. */
     private synchronized boolean putBack(DatabaseSettings settings, Idle connection) {
         Deque<Idle> stack = idle.computeIfAbsent(settings, s -> new ArrayDeque<>());
         if (closed || stack.size() >= IDLE_PER_DATABASE) {
             return false;
         }
-        if (stack.isEmpty() || stack.peek().since() <= connection.since()) {
-            stack.push(connection); // a returned connection: the newest
-            return true;
-        }
-        List<Idle> newerFirst = new ArrayList<>(stack);
-        newerFirst.add(connection);
-        newerFirst.sort((a, b) -> Long.compare(b.since(), a.since()));
-        stack.clear();
-        stack.addAll(newerFirst);
+        stack.push(connection);
         return true;
     }
 

@@ -37,11 +37,7 @@ class ConnectionsTest extends DatabaseTest {
             assertEquals(pid, backendPid(again), "and is lent again");
             connections.release(again);
 
-            try (Connection admin = db.connect("clambake");
-                    Statement s = admin.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(" + pid + ", 5000)")) {
-                assertTrue(rs.next() && rs.getBoolean(1), "the server process ended");
-            }
+            assertTrue(terminate(pid), "the server process ended");
             connections.checkRecent(A_MINUTE, 0);
             assertEquals(0, connections.idleCount(), "the broken connection was closed");
 
@@ -59,16 +55,21 @@ class ConnectionsTest extends DatabaseTest {
             Connection first = connections.connect(() -> settings);
             int pid = backendPid(first);
             connections.release(first);
-            try (Connection admin = db.connect("clambake");
-                    Statement s = admin.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(" + pid + ", 5000)")) {
-                assertTrue(rs.next() && rs.getBoolean(1));
-            }
+            assertTrue(terminate(pid));
             connections.checkRecent(A_MINUTE, A_MINUTE); // known good within the minute: not checked
             connections.checkRecent(0, 0); // none returned within no time: not checked
             assertEquals(1, connections.idleCount(), "nothing was checked (a check closes the broken one)");
             connections.checkRecent(A_MINUTE, 0);
             assertEquals(0, connections.idleCount(), "a check does");
+        }
+    }
+
+    /** Ends the server process {@code pid}, waiting up to 5 s for it to go; true when it did. */
+    private boolean terminate(int pid) throws SQLException {
+        try (Connection admin = db.connect("clambake");
+                Statement s = admin.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(" + pid + ", 5000)")) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 
